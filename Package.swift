@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Frontdesk",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "frontdesk", targets: ["frontdesk"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+    ],
+    targets: [
+        // C libraries, each wrapped once by the Swift module below it.
+        .systemLibrary(
+            name: "CFastCGI",
+            providers: [.apt(["libfcgi-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(name: "FastCGI", dependencies: ["CFastCGI", "HTTPCore"]),
+        .target(name: "Postgres", dependencies: ["CLibPQ"]),
+        .target(
+            name: "HTTPCore",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "FrontdeskApp",
+            dependencies: ["HTTPCore", "Postgres", .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(
+            name: "frontdesk",
+            dependencies: [
+                "FrontdeskApp", "FastCGI", "HTTPCore", "Postgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "FrontdeskTests",
+            dependencies: ["FrontdeskApp", "HTTPCore", "Postgres", "FastCGI"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

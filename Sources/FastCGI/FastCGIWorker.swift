@@ -1,0 +1,87 @@
+import HTTPCore
+
+/// The FastCGI adapter: accepts requests one at a time, maps CGI parameters into a `Request`,
+/// runs the application, and writes `Status:`, header fields and body back.
+public struct FastCGIWorker {
+    private let connection: FastCGIConnection
+    private let maxBodyBytes: Int
+    private let respond: (Request) -> Response
+
+    /// Creates a worker serving `respond` on `connection`; bodies are read up to `maxBodyBytes` + 1.
+    public init(connection: FastCGIConnection, maxBodyBytes: Int, respond: @escaping (Request) -> Response) {
+        self.connection = connection
+        self.maxBodyBytes = maxBodyBytes
+        self.respond = respond
+    }
+
+    /// Serves requests until SIGTERM or until `maxRequests` (if given) have been served.
+    /// Returns the number of requests served.
+    @discardableResult
+    public func run(maxRequests: Int? = nil) -> Int {
+        var served = 0
+        while connection.accept() {
+            let request = makeRequest(parameters: connection.parameters())
+            let response = respond(request)
+            connection.write(Self.encodeHead(response))
+            connection.write(response.body)
+            connection.finish()
+            served += 1
+            if connection.isShuttingDown { break }
+            if let maxRequests, served >= maxRequests { break }
+        }
+        return served
+    }
+
+    /// Builds a `Request` from CGI parameters and reads the body, never more than the limit plus one
+    /// byte: a lying or missing CONTENT_LENGTH cannot make the worker read more.
+    func makeRequest(parameters: [(name: String, value: String)]) -> Request {
+        var method = "GET"
+        var uri = "/"
+        var queryString = ""
+        var declaredLength: Int?
+        var remoteAddress = ""
+        var headers: [String: String] = [:]
+        var requestID: String?
+        for (name, value) in parameters {
+            switch name {
+            case "REQUEST_METHOD": method = value
+            case "REQUEST_URI": uri = value
+            case "QUERY_STRING": queryString = value
+            case "CONTENT_LENGTH": declaredLength = value.isEmpty ? nil : (Int(value) ?? Int.max)
+            case "CONTENT_TYPE": if !value.isEmpty { headers["content-type"] = value }
+            case "REMOTE_ADDR": remoteAddress = value
+            case "REQUEST_ID": requestID = value
+            default:
+                if name.hasPrefix("HTTP_") {
+                    headers[Self.headerName(fromParameter: name)] = value
+                }
+            }
+        }
+        if let requestID, !requestID.isEmpty { headers["x-request-id"] = requestID }
+        let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "/"
+        let body = (declaredLength ?? 0) > maxBodyBytes ? [] : connection.readBody(limit: maxBodyBytes + 1)
+        var request = Request(
+            method: method, path: path, queryString: queryString, body: body,
+            declaredContentLength: declaredLength, remoteAddress: remoteAddress)
+        request.headers = headers
+        return request
+    }
+
+    /// `HTTP_IF_NONE_MATCH` -> `if-none-match`.
+    static func headerName(fromParameter name: String) -> String {
+        String(name.dropFirst(5).lowercased().map { $0 == "_" ? "-" : $0 })
+    }
+
+    /// The CGI response head: `Status:`, header fields, `Content-Length`, blank line.
+    static func encodeHead(_ response: Response) -> [UInt8] {
+        var head = "Status: \(response.status) \(HTTPStatus.reasonPhrase(for: response.status))\r\n"
+        for field in response.headers {
+            head += "\(field.name): \(field.value)\r\n"
+        }
+        if response.status != 204 && response.status != 304 && response.header("Content-Length") == nil {
+            head += "Content-Length: \(response.body.count)\r\n"
+        }
+        head += "\r\n"
+        return Array(head.utf8)
+    }
+}

@@ -1,0 +1,138 @@
+import CFastCGI
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// The only file that calls libfcgi. It uses the thread-safe `_r` API (`FCGX_Init` once, then
+// `FCGX_InitRequest` / `FCGX_Accept_r` / `FCGX_Finish_r`) on one `FCGX_Request` at a stable address.
+
+/// Errors from setting up libfcgi.
+public enum FastCGIError: Error, CustomStringConvertible {
+    /// `FCGX_Init` failed.
+    case initializationFailed(Int32)
+    /// The socket given with `--socket` could not be opened.
+    case cannotOpenSocket(String)
+
+    /// A one-line description.
+    public var description: String {
+        switch self {
+        case .initializationFailed(let code): "FCGX_Init failed with \(code)"
+        case .cannotOpenSocket(let path): "cannot listen on \(path)"
+        }
+    }
+}
+
+/// A listening FastCGI socket and the one request slot a single-threaded worker serves from it.
+public final class FastCGIConnection {
+    private let request: UnsafeMutablePointer<FCGX_Request>
+
+    /// Listens on the socket inherited as fd 0 (what spawn-fcgi hands over), or binds `socketPath`
+    /// (`/path/to.sock` or `HOST:PORT`) when given.
+    public init(socketPath: String?) throws(FastCGIError) {
+        let status = FCGX_Init()
+        guard status == 0 else { throw .initializationFailed(status) }
+        var listener: Int32 = 0
+        if let socketPath {
+            listener = FCGX_OpenSocket(socketPath, 128)
+            guard listener >= 0 else { throw .cannotOpenSocket(socketPath) }
+        }
+        request = .allocate(capacity: 1)
+        FCGX_InitRequest(request, listener, 0)
+        Self.installSignalHandlers()
+    }
+
+    deinit {
+        FCGX_Free(request, 1)
+        request.deallocate()
+    }
+
+    /// Waits for the next request; false when the worker should stop (SIGTERM) or accepting failed.
+    ///
+    /// SIGTERM is deliverable only while waiting here: it must interrupt `accept()`, but it must not
+    /// interrupt the `read()`s of a request in flight, which libfcgi would take as a truncated body.
+    public func accept() -> Bool {
+        Self.setShutdownSignals(blocked: false)
+        defer { Self.setShutdownSignals(blocked: true) }
+        return !Self.shutdownRequested && FCGX_Accept_r(request) >= 0
+    }
+
+    /// Whether SIGTERM arrived; the request in flight is finished first.
+    public var isShuttingDown: Bool {
+        Self.shutdownRequested
+    }
+
+    /// Every FastCGI parameter of the current request as name/value pairs.
+    public func parameters() -> [(name: String, value: String)] {
+        var result: [(name: String, value: String)] = []
+        guard var entry = request.pointee.envp else { return result }
+        while let pointer = entry.pointee {
+            let text = String(cString: pointer)
+            if let equals = text.firstIndex(of: "=") {
+                result.append((String(text[..<equals]), String(text[text.index(after: equals)...])))
+            }
+            entry += 1
+        }
+        return result
+    }
+
+    /// Reads at most `limit` bytes of the request body.
+    public func readBody(limit: Int) -> [UInt8] {
+        guard limit > 0 else { return [] }
+        var body: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: min(limit, 64 * 1024))
+        while body.count < limit {
+            let wanted = Int32(min(chunk.count, limit - body.count))
+            let count = chunk.withUnsafeMutableBytes { buffer in
+                FCGX_GetStr(buffer.baseAddress!.assumingMemoryBound(to: CChar.self), wanted, request.pointee.in)
+            }
+            guard count > 0 else { break }
+            body.append(contentsOf: chunk[0..<Int(count)])
+        }
+        return body
+    }
+
+    /// Writes bytes to the response; false when the client went away (the rest is then dropped).
+    @discardableResult
+    public func write(_ bytes: [UInt8]) -> Bool {
+        guard !bytes.isEmpty else { return true }
+        let written = bytes.withUnsafeBytes { buffer in
+            FCGX_PutStr(buffer.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(buffer.count), request.pointee.out)
+        }
+        return written == Int32(bytes.count)
+    }
+
+    /// Completes the current request and releases its connection.
+    public func finish() {
+        FCGX_Finish_r(request)
+    }
+
+    // Set from the signal handler; a plain C-compatible flag read between requests.
+    nonisolated(unsafe) private static var shutdownRequested = false
+
+    /// SIGTERM (and SIGINT) ask libfcgi to stop accepting and let the request in flight finish.
+    /// Installed after `FCGX_Init`, without `SA_RESTART`, so a worker blocked in `accept()` wakes up;
+    /// SIGPIPE is ignored so a client that disconnects mid-response cannot kill the worker.
+    private static func installSignalHandlers() {
+        shutdownRequested = false
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in
+            FastCGIConnection.shutdownRequested = true
+            FCGX_ShutdownPending()
+        }
+        action.sa_flags = 0
+        sigemptyset(&action.sa_mask)
+        sigaction(SIGTERM, &action, nil)
+        sigaction(SIGINT, &action, nil)
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    /// Blocks or unblocks SIGTERM and SIGINT. Unblocking also undoes a mask inherited from the
+    /// parent (Foundation's Process spawns children with the spawning thread's mask).
+    private static func setShutdownSignals(blocked: Bool) {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGINT)
+        pthread_sigmask(blocked ? SIG_BLOCK : SIG_UNBLOCK, &signals, nil)
+    }
+}

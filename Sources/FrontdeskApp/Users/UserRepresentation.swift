@@ -1,0 +1,27 @@
+import HTTPCore
+
+/// The JSON shape of a user, written in a fixed key order with `null` for an unknown age.
+/// It never contains a password or anything derived from one.
+enum UserRepresentation {
+    /// Writes the user as one JSON object.
+    static func write(_ user: User, to json: inout JSONWriter) {
+        json.object { body in
+            body.field("id", user.id)
+            body.field("email", user.profile.email)
+            body.field("name", user.profile.name)
+            body.field("age", user.profile.age)
+            body.field("role", user.profile.role.rawValue)
+            body.field("active", user.profile.isActive)
+            body.field("created_at", user.createdAt)
+            body.field("updated_at", user.updatedAt)
+            body.field("version", user.version)
+        }
+    }
+
+    /// A response holding the user, with its `ETag`.
+    static func response(_ user: User, status: Int = 200, extraHeaders: [HeaderField] = []) -> Response {
+        var json = JSONWriter()
+        write(user, to: &json)
+        return .json(status, json.bytes, headers: extraHeaders + [HeaderField("ETag", EntityTag.make(version: user.version))])
+    }
+}

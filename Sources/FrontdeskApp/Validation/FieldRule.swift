@@ -1,0 +1,69 @@
+import Foundation
+import HTTPCore
+
+/// Why one field's value was refused, in words for the client.
+struct FieldMessage: Error {
+    let text: String
+    init(_ text: String) { self.text = text }
+}
+
+/// How to read one field of a JSON object: its name and a parser that refuses wrong types and
+/// out-of-range values without coercing anything.
+struct FieldRule<Value>: Sendable {
+    let name: String
+    let parse: @Sendable (JSONValue) throws(FieldMessage) -> Value
+
+    /// A string, trimmed of surrounding white space, whose length in Unicode scalars (as Postgres'
+    /// `char_length` counts) is in `length`, with no control characters, further checked by `check`.
+    static func string(
+        _ name: String, length: ClosedRange<Int>, check: @escaping @Sendable (String) -> String? = { _ in nil }
+    ) -> FieldRule<String> {
+        FieldRule<String>(name: name) { value throws(FieldMessage) in
+            guard case .string(let raw) = value else { throw FieldMessage("must be a string, not \(value.typeName)") }
+            let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard length.contains(text.unicodeScalars.count) else {
+                throw FieldMessage("must be \(length.lowerBound) to \(length.upperBound) characters long")
+            }
+            guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw FieldMessage("must not contain control characters")
+            }
+            if let problem = check(text) { throw FieldMessage(problem) }
+            return text
+        }
+    }
+
+    /// An integer within `range`; fractions, strings and booleans are refused.
+    static func integer(_ name: String, range: ClosedRange<Int>) -> FieldRule<Int> {
+        FieldRule<Int>(name: name) { value throws(FieldMessage) in
+            guard case .integer(let number) = value else {
+                if case .double = value { throw FieldMessage("must be a whole number from \(range.lowerBound) to \(range.upperBound)") }
+                throw FieldMessage("must be an integer, not \(value.typeName)")
+            }
+            guard number >= range.lowerBound, number <= range.upperBound else {
+                throw FieldMessage("must be from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return Int(number)
+        }
+    }
+
+    /// `true` or `false`, never `"true"` or `1`.
+    static func boolean(_ name: String) -> FieldRule<Bool> {
+        FieldRule<Bool>(name: name) { value throws(FieldMessage) in
+            guard case .bool(let flag) = value else { throw FieldMessage("must be a boolean, not \(value.typeName)") }
+            return flag
+        }
+    }
+
+    /// One of an enumeration's raw string values.
+    static func choice<Choice: RawRepresentable & CaseIterable & Sendable>(_ name: String, _ type: Choice.Type) -> FieldRule<Choice>
+    where Choice.RawValue == String {
+        let choices = Dictionary(uniqueKeysWithValues: Choice.allCases.map { ($0.rawValue, $0) })
+        let allowed = Choice.allCases.map(\.rawValue).joined(separator: ", ")
+        return FieldRule<Choice>(name: name) { value throws(FieldMessage) in
+            guard case .string(let text) = value, let choice = choices[text] else {
+                throw FieldMessage("must be one of: \(allowed)")
+            }
+            return choice
+        }
+    }
+}

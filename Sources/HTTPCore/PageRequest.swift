@@ -1,0 +1,72 @@
+import Foundation
+
+/// The `limit` and `cursor` of a keyset-paginated list request.
+///
+/// The cursor is opaque to clients: base64url of the last id seen. Lists are ordered by id, so a
+/// page is `WHERE id > $after ORDER BY id LIMIT $limit + 1` and costs the same at any depth.
+public struct PageRequest: Sendable, Equatable {
+    /// The default page size.
+    public static let defaultLimit = 20
+    /// The largest page size a client may ask for.
+    public static let maxLimit = 100
+
+    /// How many items the page holds at most.
+    public var limit: Int
+    /// Items come after this id; 0 for the first page.
+    public var afterID: Int64
+
+    /// Creates a page request.
+    public init(limit: Int = PageRequest.defaultLimit, afterID: Int64 = 0) {
+        self.limit = limit
+        self.afterID = afterID
+    }
+
+    /// Reads `limit` and `cursor` from the query; a bad value is a 400 naming the parameter.
+    public init(query: QueryParameters) throws(APIError) {
+        var errors: [FieldError] = []
+        var limit = Self.defaultLimit
+        if let text = query["limit"] {
+            if let value = Int(text), (1...Self.maxLimit).contains(value) {
+                limit = value
+            } else {
+                errors.append(FieldError(field: "limit", message: "must be an integer from 1 to \(Self.maxLimit)"))
+            }
+        }
+        var afterID: Int64 = 0
+        if let cursor = query["cursor"] {
+            if let id = Self.decodeCursor(cursor) {
+                afterID = id
+            } else {
+                errors.append(FieldError(field: "cursor", message: "is not a cursor this API issued"))
+            }
+        }
+        if !errors.isEmpty { throw .badQuery(errors) }
+        self.init(limit: limit, afterID: afterID)
+    }
+
+    /// The opaque cursor that continues after `id`.
+    public static func encodeCursor(afterID id: Int64) -> String {
+        Data("id:\(id)".utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// The id inside a cursor, or nil when it is not one of ours.
+    public static func decodeCursor(_ cursor: String) -> Int64? {
+        guard cursor.utf8.count <= 64 else { return nil }
+        var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.utf8.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8),
+            text.hasPrefix("id:"), let id = Int64(text.dropFirst(3)), id > 0
+        else { return nil }
+        return id
+    }
+
+    /// The `Link` header value pointing at the next page: the same query with the new cursor.
+    public static func nextLink(path: String, queryString: String, cursor: String) -> String {
+        var pairs = queryString.split(separator: "&").filter { !$0.hasPrefix("cursor=") && $0 != "cursor" }.map(String.init)
+        pairs.append("cursor=\(cursor)")
+        return "<\(path)?\(pairs.joined(separator: "&"))>; rel=\"next\""
+    }
+}

@@ -1,0 +1,51 @@
+/// One header field of a response.
+public struct HeaderField: Sendable, Equatable {
+    /// The field name as it is sent, for example `Content-Type`.
+    public var name: String
+    /// The field value.
+    public var value: String
+
+    /// Creates a header field.
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// One HTTP response: status, header fields and body bytes.
+public struct Response: Sendable {
+    /// The status code, for example 200.
+    public var status: Int
+    /// Header fields in the order they are sent.
+    public var headers: [HeaderField]
+    /// The body bytes.
+    public var body: [UInt8]
+
+    /// Creates a response.
+    public init(status: Int, headers: [HeaderField] = [], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// A JSON response with `application/json; charset=utf-8`.
+    public static func json(_ status: Int, _ body: [UInt8], headers: [HeaderField] = []) -> Response {
+        Response(status: status, headers: [HeaderField("Content-Type", "application/json; charset=utf-8")] + headers, body: body)
+    }
+
+    /// A response with no body, such as 204 or 304.
+    public static func empty(_ status: Int, headers: [HeaderField] = []) -> Response {
+        Response(status: status, headers: headers)
+    }
+
+    /// The first value of a header field, looked up case-insensitively.
+    public func header(_ name: String) -> String? {
+        let lowered = name.lowercased()
+        return headers.first { $0.name.lowercased() == lowered }?.value
+    }
+
+    /// The body as UTF-8 text, for tests and logs.
+    public var bodyText: String {
+        String(decoding: body, as: UTF8.self)
+    }
+}

@@ -1,0 +1,184 @@
+import CLibPQ
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// The only file that calls libpq. Everything libpq hands out is owned by one Swift object here
+// and released in its deinit; every status goes through `check`.
+
+/// One libpq connection; closed when released.
+public final class PostgresConnection {
+    private let handle: OpaquePointer
+
+    /// Connects with a libpq connection string or URL (empty: libpq's `PG*` environment variables).
+    ///
+    /// `connectTimeout` bounds the attempt in seconds; `statementTimeoutMilliseconds` bounds every
+    /// statement on the server, so a stuck query cannot hold a worker forever (0: no limit).
+    public init(url: String, connectTimeout: Int = 3, statementTimeoutMilliseconds: Int = 0, applicationName: String = "frontdesk") throws(PostgresError) {
+        var keywords = ["dbname", "connect_timeout", "application_name", "keepalives_idle", "keepalives_interval", "keepalives_count"]
+        var values = [url, String(connectTimeout), applicationName, "30", "10", "3"]
+        if statementTimeoutMilliseconds > 0 {
+            keywords.append("options")
+            values.append("-c statement_timeout=\(statementTimeoutMilliseconds)")
+        }
+        let connection = withCStrings(keywords) { keywordPointers in
+            withCStrings(values) { valuePointers in
+                PQconnectdbParams(keywordPointers, valuePointers, 1)
+            }
+        }
+        guard let connection else { throw .connectionFailed("out of memory") }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let message = Self.errorMessage(connection)
+            PQfinish(connection)
+            throw .connectionFailed(message)
+        }
+        handle = connection
+    }
+
+    deinit {
+        PQfinish(handle)
+    }
+
+    /// Whether libpq still considers the connection usable.
+    public var isOK: Bool {
+        PQstatus(handle) == CONNECTION_OK
+    }
+
+    /// Whether no transaction is open, so a statement that failed for a lost connection can be retried.
+    public var isIdle: Bool {
+        PQtransactionStatus(handle) == PQTRANS_IDLE
+    }
+
+    /// Prepares `sql` under `name` on this connection.
+    public func prepare(name: String, sql: String) throws(PostgresError) {
+        let result = PQprepare(handle, name, sql, 0, nil)
+        _ = try check(result)
+    }
+
+    /// Runs the statement prepared as `name` with text parameters (nil is SQL NULL).
+    public func execute(prepared name: String, parameters: [String?]) throws(PostgresError) -> PostgresResult {
+        try validate(parameters)
+        let result = withOptionalCStrings(parameters) { pointers in
+            PQexecPrepared(handle, name, Int32(parameters.count), pointers, nil, nil, 0)
+        }
+        return try check(result)
+    }
+
+    /// Runs one parameterised statement without preparing it.
+    public func execute(_ sql: String, parameters: [String?] = []) throws(PostgresError) -> PostgresResult {
+        try validate(parameters)
+        let result = withOptionalCStrings(parameters) { pointers in
+            PQexecParams(handle, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
+        }
+        return try check(result)
+    }
+
+    /// Runs a script of several statements with no parameters, as migrations are.
+    public func executeScript(_ sql: String) throws(PostgresError) {
+        _ = try check(PQexec(handle, sql))
+    }
+
+    private func validate(_ parameters: [String?]) throws(PostgresError) {
+        for (index, parameter) in parameters.enumerated() where parameter?.utf8.contains(0) == true {
+            throw .invalidParameter(index: index)
+        }
+    }
+
+    /// Turns a libpq result into a `PostgresResult` or a thrown error, freeing failed results.
+    private func check(_ result: OpaquePointer?) throws(PostgresError) -> PostgresResult {
+        guard let result else {
+            throw isOK ? .server(sqlState: "XX000", message: Self.errorMessage(handle), constraint: nil)
+                : .connectionLost(Self.errorMessage(handle))
+        }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            return PostgresResult(result)
+        default:
+            let sqlState = Self.field(result, "C")
+            let message = Self.field(result, "M") ?? Self.errorMessage(handle)
+            let constraint = Self.field(result, "n")
+            PQclear(result)
+            if sqlState == nil || !isOK {
+                throw .connectionLost(message)
+            }
+            throw .server(sqlState: sqlState ?? "XX000", message: message, constraint: constraint)
+        }
+    }
+
+    /// An error field by its one-letter code (`PG_DIAG_*` in libpq-fe.h, char macros Swift does not import):
+    /// C is the SQLSTATE, M the primary message, n the constraint name.
+    private static func field(_ result: OpaquePointer, _ code: Unicode.Scalar) -> String? {
+        PQresultErrorField(result, Int32(code.value)).map { String(cString: $0) }
+    }
+
+    private static func errorMessage(_ connection: OpaquePointer) -> String {
+        guard let message = PQerrorMessage(connection) else { return "unknown libpq error" }
+        return String(cString: message).trimmingTrailingNewlines()
+    }
+}
+
+/// The rows of a successful statement, read in place from libpq's buffer; freed when released.
+public final class PostgresResult {
+    private let handle: OpaquePointer
+
+    init(_ handle: OpaquePointer) {
+        self.handle = handle
+    }
+
+    deinit {
+        PQclear(handle)
+    }
+
+    /// The number of rows returned.
+    public var rowCount: Int {
+        Int(PQntuples(handle))
+    }
+
+    /// The number of rows an INSERT, UPDATE or DELETE touched.
+    public var affectedRows: Int {
+        Int(String(cString: PQcmdTuples(handle))) ?? 0
+    }
+
+    /// Whether the value at `row`, `column` is SQL NULL.
+    public func isNull(row: Int, column: Int) -> Bool {
+        PQgetisnull(handle, Int32(row), Int32(column)) == 1
+    }
+
+    /// The text of the value at `row`, `column`, or nil for NULL.
+    public func string(row: Int, column: Int) -> String? {
+        if isNull(row: row, column: column) { return nil }
+        return String(cString: PQgetvalue(handle, Int32(row), Int32(column)))
+    }
+
+    /// The value at `row`, `column` as an integer, or nil for NULL.
+    public func integer(row: Int, column: Int) -> Int64? {
+        if isNull(row: row, column: column) { return nil }
+        return strtoll(PQgetvalue(handle, Int32(row), Int32(column)), nil, 10)
+    }
+
+    /// The value at `row`, `column` as a boolean (`t`/`f`), or nil for NULL.
+    public func boolean(row: Int, column: Int) -> Bool? {
+        if isNull(row: row, column: column) { return nil }
+        return PQgetvalue(handle, Int32(row), Int32(column)).pointee == CChar(UInt8(ascii: "t"))
+    }
+}
+
+private func withCStrings<Result>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> Result) -> Result {
+    let pointers = strings.map { strdup($0) } + [nil]
+    defer { pointers.forEach { free($0) } }
+    return pointers.map { UnsafePointer($0) }.withUnsafeBufferPointer { body($0.baseAddress!) }
+}
+
+private func withOptionalCStrings<Result>(_ strings: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> Result) -> Result {
+    let pointers = strings.map { $0.map { strdup($0) } ?? nil }
+    defer { pointers.forEach { free($0) } }
+    return pointers.map { UnsafePointer($0) }.withUnsafeBufferPointer { body($0.baseAddress) }
+}
+
+extension String {
+    fileprivate func trimmingTrailingNewlines() -> String {
+        var text = self
+        while text.last?.isNewline == true { text.removeLast() }
+        return text
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import FastCGI
+import Foundation
+import FrontdeskApp
+import HTTPCore
+import Logging
+import Postgres
+
+/// The `frontdesk` command: parses arguments, bootstraps logging, builds, runs. Nothing else.
+@main
+struct FrontdeskCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "frontdesk",
+        abstract: "Frontdesk: a REST JSON API served as a FastCGI worker pool behind nginx.",
+        subcommands: [Worker.self, Migrate.self])
+}
+
+/// Reads the configuration from the environment, exiting with a one-line reason when it is unusable.
+func loadConfiguration() throws -> Configuration {
+    do {
+        return try Configuration(environment: ProcessInfo.processInfo.environment)
+    } catch {
+        throw ValidationError("configuration: \(error)")
+    }
+}
+
+/// Sends swift-log's output to fd 2 as JSON lines.
+func bootstrapLogging(level: Logger.Level) -> Logger {
+    LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
+    return Logger(label: "frontdesk")
+}

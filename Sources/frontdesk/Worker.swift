@@ -1,0 +1,43 @@
+import ArgumentParser
+import FastCGI
+import Foundation
+import FrontdeskApp
+import Logging
+
+/// `frontdesk worker`: serves FastCGI requests one at a time until SIGTERM.
+struct Worker: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve FastCGI requests on the inherited socket (fd 0) or on --socket.",
+        discussion: """
+            Configuration comes from the environment: DATABASE_URL (or DATABASE_URL_FILE, or libpq's PG* \
+            variables), FRONTDESK_MAX_BODY_BYTES, FRONTDESK_LOG_LEVEL, FRONTDESK_DB_STATEMENT_TIMEOUT_MS, \
+            FRONTDESK_DB_CONNECT_TIMEOUT. SIGTERM finishes the request in flight, then exits 0.
+            """)
+
+    @Option(help: "Bind this unix socket path or HOST:PORT instead of using the inherited fd 0.")
+    var socket: String?
+
+    @Option(help: "Append log lines to this file instead of standard error (spawn-fcgi discards a forked child's stderr).")
+    var logFile: String?
+
+    @Option(help: "Exit after serving this many requests (the pool manager starts a replacement).")
+    var maxRequests: Int?
+
+    func run() throws {
+        if let logFile {
+            let descriptor = open(logFile, O_WRONLY | O_APPEND | O_CREAT, 0o640)
+            guard descriptor >= 0 else { throw ValidationError("cannot open log file \(logFile)") }
+            dup2(descriptor, 2)
+            close(descriptor)
+        }
+        let configuration = try loadConfiguration()
+        let logger = bootstrapLogging(level: configuration.logLevel)
+        let database = Frontdesk.makeDatabase(configuration: configuration)
+        let application = Frontdesk.makeApplication(configuration: configuration, database: database, logger: logger)
+        let connection = try FastCGIConnection(socketPath: socket)
+        logger.info("worker started", metadata: ["socket": "\(socket ?? "fd 0")"])
+        let worker = FastCGIWorker(connection: connection, maxBodyBytes: configuration.maxBodyBytes, respond: application.respond)
+        let served = worker.run(maxRequests: maxRequests)
+        logger.info("worker stopped", metadata: ["requests": "\(served)"])
+    }
+}

@@ -1,0 +1,84 @@
+import FrontdeskApp
+import HTTPCore
+import Postgres
+import Testing
+
+@Suite("Database availability, reconnection and repository")
+struct DatabaseTests {
+    @Test("an unreachable database is 503 with Retry-After, fast, never 500")
+    func unreachable() {
+        let (app, _) = TestSupport.makeApplication(databaseURL: "postgresql://frontdesk@127.0.0.1:1/none")
+        let start = ContinuousClock.now
+        for path in ["/api/v1/ready", "/api/v1/users", "/api/v1/users/1"] {
+            let response = app.respond(to: TestSupport.request("GET", path))
+            #expect(response.status == 503, "\(path)")
+            #expect(response.header("Retry-After") == "2")
+            #expect(response.json["code"].stringValue == "database.unavailable")
+        }
+        let write = app.respond(to: TestSupport.json("POST", "/api/v1/users", #"{"email":"x@example.com","name":"X"}"#))
+        #expect(write.status == 503)
+        #expect(ContinuousClock.now - start < .seconds(3))
+        #expect(app.respond(to: TestSupport.request("GET", "/api/v1/health")).status == 200)
+    }
+
+    @Test("a connection the server dropped is replaced transparently")
+    func reconnects() throws {
+        let (app, database) = TestSupport.makeApplication()
+        #expect(app.respond(to: TestSupport.request("GET", "/api/v1/ready")).status == 200)
+        let pid = try #require(database.execute("SELECT pg_backend_pid()").integer(row: 0, column: 0))
+        let admin = try PostgresConnection(url: TestSupport.databaseURL)
+        _ = try admin.execute("SELECT pg_terminate_backend($1)", parameters: [String(pid)])
+        let response = app.respond(to: TestSupport.request("GET", "/api/v1/users", query: "limit=1"))
+        #expect(response.status == 200)
+        #expect(database.reconnectCount == 1)
+        let newPID = try database.execute("SELECT pg_backend_pid()").integer(row: 0, column: 0)
+        #expect(newPID != pid)
+    }
+
+    @Test("the repository round-trips hostile strings byte for byte, inside a rolled-back transaction")
+    func repositoryRoundTrip() throws {
+        let database = Frontdesk.makeDatabase(configuration: Configuration(databaseURL: TestSupport.databaseURL))
+        let repository = PostgresUserRepository(database: database)
+        _ = try database.execute("BEGIN")
+        defer { _ = try? database.execute("ROLLBACK") }
+        let name = "O'Brien \"; DROP TABLE users; -- %s %n \\ \u{202E}txet 👩‍👩‍👧"
+        let email = "\(TestSupport.uniqueToken())@example.com"
+        let created = try repository.insert(UserProfile(email: email, name: name, age: 0, role: .admin, isActive: false))
+        let found = try #require(try repository.find(id: created.id))
+        #expect(found == created)
+        #expect(found.profile.name == name)
+        #expect(created.createdAt.hasSuffix("Z") && created.createdAt.count == 27)
+        #expect(try repository.update(id: created.id, to: created.profile, expectedVersion: 5) == nil)
+        let updated = try #require(try repository.update(id: created.id, to: UserProfile(email: email, name: "N"), expectedVersion: 1))
+        #expect(updated.version == 2)
+        #expect(try repository.softDelete(id: created.id, expectedVersion: 2))
+        #expect(try repository.find(id: created.id) == nil)
+        #expect(try !repository.softDelete(id: created.id, expectedVersion: 3))
+    }
+
+    @Test("the schema refuses what validation refuses, even if Swift let it through")
+    func schemaConstraints() throws {
+        let connection = try PostgresConnection(url: TestSupport.databaseURL)
+        for (name, age, role) in [("", "1", "user"), ("ok", "151", "user"), ("ok", "1", "root"), (" padded ", "1", "user")] {
+            #expect(throws: PostgresError.self) {
+                try connection.execute("INSERT INTO users (email, name, age, role) VALUES ($1, $2, $3, $4)", parameters: ["c@example.com", name, age, role])
+            }
+        }
+    }
+
+    @Test("migrations are recorded and a second run applies nothing")
+    func migrationsAreIdempotent() throws {
+        let connection = try PostgresConnection(url: TestSupport.databaseURL)
+        let migrations = try Migrator.migrations(in: TestSupport.repositoryRoot + "/sql")
+        #expect(!migrations.isEmpty)
+        #expect(try Migrator(connection: connection).apply(migrations) == [])
+        let recorded = try connection.execute("SELECT count(*) FROM schema_migrations")
+        #expect(recorded.integer(row: 0, column: 0) == Int64(migrations.count))
+    }
+
+    @Test("NUL bytes in parameters are refused before they reach libpq")
+    func nulParameter() throws {
+        let connection = try PostgresConnection(url: TestSupport.databaseURL)
+        #expect(throws: PostgresError.self) { try connection.execute("SELECT $1::text", parameters: ["a\u{0}b"]) }
+    }
+}

@@ -1,0 +1,84 @@
+import HTTPCore
+import Logging
+import Testing
+
+@Suite("Router and middleware chain")
+struct RouterTests {
+    /// A small application whose handlers echo what the router matched.
+    static func makeApplication() -> HTTPApplication {
+        var router = Router()
+        router.add("GET", "/items", { _, _ in .json(200, Array("[]".utf8)) })
+        router.add("POST", "/items", { _, _ in .json(201, Array("{}".utf8)) })
+        router.add("GET", "/items/{id:int}", { _, context in .json(200, Array("{\"id\":\(context.integerParameter("id"))}".utf8)) })
+        router.add("DELETE", "/items/{id:int}", { _, _ in .empty(204) })
+        router.add("GET", "/boom", { _, _ in throw CancellationError() })
+        let middlewares: [any Middleware] = [RequestIDMiddleware(), AccessLogMiddleware(), ErrorMiddleware(), LimitsMiddleware(maxBodyBytes: 16)]
+        return HTTPApplication(middlewares: middlewares, router: router, logger: TestSupport.quietLogger)
+    }
+
+    let app = RouterTests.makeApplication()
+
+    @Test("typed parameters match positive 64-bit integers only")
+    func typedParameters() {
+        #expect(app.respond(to: Request(method: "GET", path: "/items/42")).bodyText == #"{"id":42}"#)
+        for path in ["/items/abc", "/items/-1", "/items/0", "/items/1.5", "/items/99999999999999999999", "/items/", "/items/4/x"] {
+            #expect(app.respond(to: Request(method: "GET", path: path)).status == 404, "\(path)")
+        }
+    }
+
+    @Test("an unknown path is a problem+json 404")
+    func unknownPath() {
+        let response = app.respond(to: Request(method: "GET", path: "/nope"))
+        #expect(response.status == 404)
+        #expect(response.header("Content-Type") == "application/problem+json")
+        #expect(response.json["code"].stringValue == "request.not_found")
+    }
+
+    @Test("a known path with the wrong method is 405 with Allow")
+    func methodNotAllowed() {
+        let response = app.respond(to: Request(method: "PUT", path: "/items/3"))
+        #expect(response.status == 405)
+        #expect(response.header("Allow") == "GET, HEAD, DELETE")
+        #expect(app.respond(to: Request(method: "PATCH", path: "/items")).header("Allow") == "GET, HEAD, POST")
+    }
+
+    @Test("HEAD is served by GET without a body")
+    func head() {
+        let response = app.respond(to: Request(method: "HEAD", path: "/items/7"))
+        #expect(response.status == 200)
+        #expect(response.body.isEmpty)
+        #expect(response.header("Content-Length") == "8")
+    }
+
+    @Test("an unexpected error is a generic 500 that names the request id and nothing else")
+    func unexpectedError() {
+        let response = app.respond(to: Request(method: "GET", path: "/boom", headers: ["X-Request-ID": "abc-123"]))
+        #expect(response.status == 500)
+        #expect(response.json["request_id"].stringValue == "abc-123")
+        #expect(!response.bodyText.contains("Cancellation"))
+        #expect(response.header("X-Request-ID") == "abc-123")
+    }
+
+    @Test("a malformed request id is replaced by a generated one")
+    func requestIDs() {
+        let generated = app.respond(to: Request(method: "GET", path: "/items", headers: ["X-Request-ID": "bad id\n{}"]))
+        let id = generated.header("X-Request-ID") ?? ""
+        #expect(id.count == 32 && id.allSatisfy(\.isHexDigit))
+    }
+
+    @Test("bodies over the limit are 413 whether declared or actual; non-JSON bodies are 415")
+    func limits() {
+        let big = Request(method: "POST", path: "/items", headers: ["Content-Type": "application/json"], body: Array(repeating: 32, count: 17))
+        #expect(app.respond(to: big).status == 413)
+        let declared = Request(method: "POST", path: "/items", headers: ["Content-Type": "application/json"], body: [], declaredContentLength: 1_000_000)
+        #expect(app.respond(to: declared).status == 413)
+        let text = Request(method: "POST", path: "/items", headers: ["Content-Type": "text/plain"], body: Array("hi".utf8))
+        #expect(app.respond(to: text).status == 415)
+        let missing = Request(method: "POST", path: "/items", body: Array("{}".utf8))
+        #expect(app.respond(to: missing).status == 415)
+        for type in ["application/json", "application/json; charset=utf-8", "application/merge-patch+json"] {
+            let ok = Request(method: "POST", path: "/items", headers: ["Content-Type": type], body: Array("{}".utf8))
+            #expect(app.respond(to: ok).status == 201, "\(type)")
+        }
+    }
+}

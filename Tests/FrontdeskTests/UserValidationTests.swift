@@ -1,0 +1,88 @@
+@testable import FrontdeskApp
+import HTTPCore
+import Testing
+
+@Suite("User input validation")
+struct UserValidationTests {
+    private func parse(_ text: String) throws -> JSONValue {
+        try JSONValue.parse(Array(text.utf8))
+    }
+
+    private func fields(_ body: () throws -> Any) -> [String] {
+        do {
+            _ = try body()
+            return []
+        } catch DomainError.invalid(let errors) {
+            return errors.map(\.field).sorted()
+        } catch {
+            return ["unexpected \(error)"]
+        }
+    }
+
+    @Test("create trims, applies defaults and accepts a minimal body")
+    func createDefaults() throws {
+        let profile = try UserInput.creation(from: parse(#"{"email":" ada@example.com ","name":"  Ada  "}"#))
+        #expect(profile == UserProfile(email: "ada@example.com", name: "Ada", age: nil, role: .user, isActive: true))
+    }
+
+    @Test("every bad field is reported once, with unknown and read-only fields")
+    func everyBadField() throws {
+        let body = try parse(#"{"email":5,"name":"","age":151,"role":"root","active":"true","id":1,"version":2,"password_hash":"x"}"#)
+        #expect(fields { try UserInput.creation(from: body) } == ["active", "age", "email", "id", "name", "password_hash", "role", "version"])
+    }
+
+    @Test("wrong types are refused, never coerced", arguments: [
+        #"{"email":"a@b.co","name":"A","age":"36"}"#, #"{"email":"a@b.co","name":"A","age":36.5}"#,
+        #"{"email":"a@b.co","name":"A","age":true}"#, #"{"email":"a@b.co","name":"A","active":1}"#,
+        #"{"email":"a@b.co","name":["A"]}"#, #"{"email":"a@b.co","name":"A","role":null}"#,
+    ])
+    func wrongTypes(text: String) throws {
+        let body = try parse(text)
+        #expect(fields { try UserInput.creation(from: body) }.count == 1)
+    }
+
+    @Test("hostile but valid strings are kept byte for byte; control characters are refused")
+    func hostileStrings() throws {
+        let name = "Robert'); DROP TABLE users;-- %s%n \u{202E}evil 👩‍👩‍👧 \u{200D}"
+        let profile = try UserInput.creation(from: .object(["email": .string("bobby@example.com"), "name": .string(name)]))
+        #expect(profile.name == name.trimmingCharacters(in: .whitespacesAndNewlines))
+        for bad in ["a\u{0}b", "line\nbreak", "bell\u{07}"] {
+            #expect(fields { try UserInput.creation(from: .object(["email": .string("x@example.com"), "name": .string(bad)])) } == ["name"])
+        }
+    }
+
+    @Test("name length counts Unicode scalars as Postgres does")
+    func nameLength() {
+        let hundred = String(repeating: "é", count: 100)
+        #expect(fields { try UserInput.creation(from: .object(["email": .string("x@example.com"), "name": .string(hundred)])) } == [])
+        #expect(fields { try UserInput.creation(from: .object(["email": .string("x@example.com"), "name": .string(hundred + "e")])) } == ["name"])
+        let family = String(repeating: "👩‍👩‍👧", count: 30)  // 30 characters, 150 scalars
+        #expect(fields { try UserInput.creation(from: .object(["email": .string("x@example.com"), "name": .string(family)])) } == ["name"])
+    }
+
+    @Test("email syntax", arguments: [
+        ("ada@example.com", true), ("a.b+tag@sub.example.co", true), ("x@xn--bcher-kva.example", true),
+        ("no-at.example.com", false), ("two@@example.com", false), ("a@b", false), (".a@example.com", false),
+        ("a..b@example.com", false), ("a@-example.com", false), ("a b@example.com", false), ("a@exa_mple.com", false),
+        ("ä@example.com", false),
+    ])
+    func email(address: String, valid: Bool) {
+        #expect((EmailAddress.problem(address) == nil) == valid)
+    }
+
+    @Test("PUT requires every writable field; age may be null but not absent")
+    func replacement() throws {
+        #expect(fields { try UserInput.replacement(from: parse(#"{"name":"A"}"#)) } == ["active", "age", "email", "role"])
+        let profile = try UserInput.replacement(from: parse(#"{"email":"a@b.co","name":"A","age":null,"role":"admin","active":false}"#))
+        #expect(profile == UserProfile(email: "a@b.co", name: "A", age: nil, role: .admin, isActive: false))
+    }
+
+    @Test("PATCH distinguishes absent, null and set")
+    func patch() throws {
+        #expect(try UserInput.patch(from: parse("{}")) == UserPatch())
+        #expect(try UserInput.patch(from: parse(#"{"age":null}"#)) == UserPatch(age: .clear))
+        #expect(try UserInput.patch(from: parse(#"{"age":3,"name":"B"}"#)) == UserPatch(name: "B", age: .set(3)))
+        #expect(fields { try UserInput.patch(from: parse(#"{"name":null,"email":null}"#)) } == ["email", "name"])
+        #expect(fields { try UserInput.patch(from: parse("[]")) } == ["body"])
+    }
+}

@@ -1,0 +1,114 @@
+# Shared helpers for the deploy/ scripts. Sourced, never run.
+# shellcheck shell=bash
+
+REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export PATH="/opt/swift/usr/bin:$PATH"
+APT_PACKAGES=(libfcgi-dev spawn-fcgi nginx postgresql libpq-dev curl jq ca-certificates)
+WORKER_USER=${FRONTDESK_USER:-frontdesk}
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Runs a command as root, through sudo when we are not root.
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Installs the Debian packages that are missing; a no-op when all are there.
+install_packages() {
+    local missing=()
+    for package in "${APT_PACKAGES[@]}" "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    log "installing ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Starts the local PostgreSQL cluster if it is not running and waits until it accepts connections.
+start_postgres() {
+    local version
+    version=$(ls /etc/postgresql 2>/dev/null | sort -n | tail -n 1)
+    [ -n "$version" ] || die "no PostgreSQL cluster found under /etc/postgresql"
+    if ! pg_lsclusters -h | awk -v v="$version" '$1 == v && $2 == "main" && $4 == "online"' | grep -q .; then
+        log "starting PostgreSQL $version"
+        as_root pg_ctlcluster "$version" main start
+    fi
+    for _ in $(seq 1 30); do
+        pg_isready -q -h 127.0.0.1 && return 0
+        sleep 1
+    done
+    die "PostgreSQL did not become ready"
+}
+
+# Runs SQL as the postgres superuser.
+psql_admin() {
+    as_root runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qAt "$@"
+}
+
+# The development password lives in the git-ignored .env; made once, reused after.
+database_password() {
+    local env_file="$REPO_DIR/.env"
+    if [ ! -f "$env_file" ] || ! grep -q '^FRONTDESK_DB_PASSWORD=' "$env_file"; then
+        printf 'FRONTDESK_DB_PASSWORD=%s\n' "$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" >>"$env_file"
+        chmod 600 "$env_file"
+    fi
+    sed -n 's/^FRONTDESK_DB_PASSWORD=//p' "$env_file" | tail -n 1
+}
+
+# Creates (or updates) the role NAME and the database NAME owned by it; prints its URL.
+# deploy/up uses "frontdesk", deploy/test "frontdesk_test", so tests never touch the dev stack's role.
+ensure_database() {
+    local name=$1 password
+    password=$(database_password)
+    psql_admin -c "DO \$\$ BEGIN
+        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$name') THEN CREATE ROLE $name LOGIN; END IF;
+        END \$\$;" >/dev/null
+    psql_admin -c "ALTER ROLE $name PASSWORD '$password'" >/dev/null
+    if [ -z "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$name'")" ]; then
+        log "creating database $name"
+        psql_admin -c "CREATE DATABASE $name OWNER $name" >/dev/null
+    fi
+    printf 'postgresql://%s:%s@127.0.0.1:5432/%s\n' "$name" "$password" "$name"
+}
+
+# The unprivileged user the workers run as.
+ensure_worker_user() {
+    id -u "$WORKER_USER" >/dev/null 2>&1 && return 0
+    log "creating system user $WORKER_USER"
+    as_root useradd --system --no-create-home --shell /usr/sbin/nologin "$WORKER_USER"
+}
+
+# Writes RUN_DIR/nginx.conf from nginx/local.conf.template and (re)starts that nginx.
+start_nginx() {
+    local run_dir=$1 port=$2 socket=$3
+    mkdir -p "$run_dir/log" "$run_dir/nginx-temp"
+    sed -e "s|@PORT@|$port|g" -e "s|@SOCKET@|$socket|g" -e "s|@RUN_DIR@|$run_dir|g" -e "s|@REPO_DIR@|$REPO_DIR|g" \
+        "$REPO_DIR/nginx/local.conf.template" >"$run_dir/nginx.conf"
+    stop_nginx "$run_dir"
+    as_root nginx -t -q -c "$run_dir/nginx.conf" -p "$run_dir"
+    as_root nginx -c "$run_dir/nginx.conf" -p "$run_dir"
+}
+
+# Stops the nginx started by start_nginx for RUN_DIR, if it runs.
+stop_nginx() {
+    local run_dir=$1 pid
+    [ -f "$run_dir/nginx.pid" ] || return 0
+    pid=$(cat "$run_dir/nginx.pid")
+    if kill -0 "$pid" 2>/dev/null; then
+        as_root kill -QUIT "$pid"
+        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    fi
+    rm -f "$run_dir/nginx.pid"
+}
+
+# Waits until URL answers 200.
+wait_for_http() {
+    local url=$1
+    for _ in $(seq 1 50); do
+        [ "$(curl -s -o /dev/null -w '%{http_code}' "$url")" = 200 ] && return 0
+        sleep 0.2
+    done
+    die "$url did not answer 200"
+}
