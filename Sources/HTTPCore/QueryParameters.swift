@@ -26,11 +26,6 @@ public struct QueryParameters: Sendable {
         values[name]
     }
 
-    /// The names present, for rejecting unknown parameters.
-    public var names: Dictionary<String, String>.Keys {
-        values.keys
-    }
-
     /// Throws a 400 naming every parameter that is not in `allowed`.
     public func rejectUnknown(allowed: Set<String>) throws(APIError) {
         let unknown = values.keys.filter { !allowed.contains($0) }.sorted()

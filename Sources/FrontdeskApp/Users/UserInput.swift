@@ -50,11 +50,3 @@ enum UserInput {
         return patch
     }
 }
-
-extension FieldValue {
-    /// The value, or nil for absent, null or invalid.
-    var value: Value? {
-        if case .value(let value) = self { return value }
-        return nil
-    }
-}

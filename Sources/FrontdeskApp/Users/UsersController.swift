@@ -62,19 +62,23 @@ public struct UsersController {
 
     /// `PUT /users/{id}`: replaces every writable field; honours `If-Match`.
     func replace(_ request: Request, _ context: RequestContext) throws -> Response {
-        let profile = try UserInput.replacement(from: JSONValue.parse(request.body))
-        let user = try service.replace(
-            id: context.integerParameter("id"), with: profile,
-            expectedVersions: EntityTag.acceptedVersions(ifMatch: request.header("if-match")))
-        return UserRepresentation.response(user)
+        try write(request, context, decode: UserInput.replacement, apply: service.replace(id:with:expectedVersions:))
     }
 
     /// `PATCH /users/{id}`: a JSON merge patch; honours `If-Match`.
     func update(_ request: Request, _ context: RequestContext) throws -> Response {
-        let patch = try UserInput.patch(from: JSONValue.parse(request.body))
-        let user = try service.update(
-            id: context.integerParameter("id"), applying: patch,
-            expectedVersions: EntityTag.acceptedVersions(ifMatch: request.header("if-match")))
+        try write(request, context, decode: UserInput.patch, apply: service.update(id:applying:expectedVersions:))
+    }
+
+    /// PUT and PATCH: decode the body, apply it to the user named in the path under the versions
+    /// `If-Match` accepts, and answer with the result.
+    private func write<Input>(
+        _ request: Request, _ context: RequestContext,
+        decode: (JSONValue) throws(DomainError) -> Input,
+        apply: (Int64, Input, Set<Int>?) throws -> User
+    ) throws -> Response {
+        let input = try decode(JSONValue.parse(request.body))
+        let user = try apply(context.integerParameter("id"), input, EntityTag.acceptedVersions(ifMatch: request.header("if-match")))
         return UserRepresentation.response(user)
     }
 

@@ -7,6 +7,14 @@ enum FieldValue<Value> {
     case invalid
 }
 
+extension FieldValue {
+    /// The value, or nil for absent, null or invalid.
+    var value: Value? {
+        if case .value(let value) = self { return value }
+        return nil
+    }
+}
+
 /// A change to a nullable field in a merge patch: leave it, clear it, or set it.
 public enum NullablePatch<Value: Sendable & Equatable>: Sendable, Equatable {
     case unchanged
