@@ -9,9 +9,15 @@ WORKER_USER=${FRONTDESK_USER:-frontdesk}
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# Runs a command as root, through sudo when we are not root.
+# These scripts install packages, start services, create users and write under /run: they run as
+# root (sudo deploy/up). Said once, up front, rather than failing half-way.
+require_root() {
+    [ "$(id -u)" -eq 0 ] || die "run this as root, for example: sudo $0 $*"
+}
+
+# Kept as a name for the commands that need root, so they stay easy to spot.
 as_root() {
-    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+    "$@"
 }
 
 # Installs the Debian packages that are missing; a no-op when all are there.
@@ -47,14 +53,20 @@ psql_admin() {
     as_root runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qAt "$@"
 }
 
-# The development password lives in the git-ignored .env; made once, reused after.
+# The development password lives in the git-ignored .env; made once, reused after. An empty or
+# missing value is replaced by a new random one (an empty password would clear the role's).
 database_password() {
-    local env_file="$REPO_DIR/.env"
-    if [ ! -f "$env_file" ] || ! grep -q '^FRONTDESK_DB_PASSWORD=' "$env_file"; then
-        printf 'FRONTDESK_DB_PASSWORD=%s\n' "$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" >>"$env_file"
+    local env_file="$REPO_DIR/.env" password=""
+    [ -f "$env_file" ] && password=$(sed -n 's/^FRONTDESK_DB_PASSWORD=//p' "$env_file" | tail -n 1)
+    if [ -z "$password" ]; then
+        password=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+        touch "$env_file"
+        sed -i '/^FRONTDESK_DB_PASSWORD=/d' "$env_file"
+        [ -s "$env_file" ] && [ -n "$(tail -c 1 "$env_file")" ] && echo >>"$env_file"
+        printf 'FRONTDESK_DB_PASSWORD=%s\n' "$password" >>"$env_file"
         chmod 600 "$env_file"
     fi
-    sed -n 's/^FRONTDESK_DB_PASSWORD=//p' "$env_file" | tail -n 1
+    printf '%s\n' "$password"
 }
 
 # Creates (or updates) the role NAME and the database NAME owned by it; prints its URL.

@@ -25,6 +25,7 @@ public enum FastCGIError: Error, CustomStringConvertible {
 /// A listening FastCGI socket and the one request slot a single-threaded worker serves from it.
 public final class FastCGIConnection {
     private let request: UnsafeMutablePointer<FCGX_Request>
+    private let listener: Int32
 
     /// Listens on the socket inherited as fd 0 (what spawn-fcgi hands over), or binds `socketPath`
     /// (`/path/to.sock` or `HOST:PORT`) when given.
@@ -36,6 +37,10 @@ public final class FastCGIConnection {
             listener = FCGX_OpenSocket(socketPath, 128)
             guard listener >= 0 else { throw .cannotOpenSocket(socketPath) }
         }
+        // Non-blocking, so that losing a connection to another worker of the pool (all of them wake
+        // up in ppoll) returns EAGAIN instead of blocking in accept() with SIGTERM held off.
+        _ = fcntl(listener, F_SETFL, fcntl(listener, F_GETFL) | O_NONBLOCK)
+        self.listener = listener
         request = .allocate(capacity: 1)
         FCGX_InitRequest(request, listener, 0)
         Self.installSignalHandlers()
@@ -48,12 +53,25 @@ public final class FastCGIConnection {
 
     /// Waits for the next request; false when the worker should stop (SIGTERM) or accepting failed.
     ///
-    /// SIGTERM is deliverable only while waiting here: it must interrupt `accept()`, but it must not
-    /// interrupt the `read()`s of a request in flight, which libfcgi would take as a truncated body.
+    /// SIGTERM and SIGINT stay blocked except inside `ppoll`, which unblocks them atomically while it
+    /// waits for a connection: a signal can end the wait (never lost between a check and a blocking
+    /// call), but it can never interrupt the `read()`s libfcgi does for a request, parameters
+    /// included, which it would take as a truncated request.
     public func accept() -> Bool {
-        Self.setShutdownSignals(blocked: false)
-        defer { Self.setShutdownSignals(blocked: true) }
-        return !Self.shutdownRequested && FCGX_Accept_r(request) >= 0
+        FCGX_Finish_r(request)
+        while !Self.shutdownRequested {
+            var waiting = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
+            var noSignalsBlocked = sigset_t()
+            sigemptyset(&noSignalsBlocked)
+            let ready = ppoll(&waiting, 1, nil, &noSignalsBlocked)
+            if ready < 0 && errno != EINTR { return false }
+            if ready <= 0 || Self.shutdownRequested { continue }
+            let status = FCGX_Accept_r(request)
+            if status >= 0 { return true }
+            // Another worker took the connection, or it was reset before we got to it.
+            if status != -EAGAIN && status != -EWOULDBLOCK && status != -ECONNABORTED { return false }
+        }
+        return false
     }
 
     /// Whether SIGTERM arrived; the request in flight is finished first.
@@ -109,9 +127,10 @@ public final class FastCGIConnection {
     // Set from the signal handler; a plain C-compatible flag read between requests.
     nonisolated(unsafe) private static var shutdownRequested = false
 
-    /// SIGTERM (and SIGINT) ask libfcgi to stop accepting and let the request in flight finish.
-    /// Installed after `FCGX_Init`, without `SA_RESTART`, so a worker blocked in `accept()` wakes up;
-    /// SIGPIPE is ignored so a client that disconnects mid-response cannot kill the worker.
+    /// SIGTERM (and SIGINT) ask the worker to stop accepting and let the request in flight finish.
+    /// Installed after `FCGX_Init` (which replaces earlier dispositions), without `SA_RESTART`, and
+    /// blocked outside `ppoll`; SIGPIPE is ignored so a client that disconnects mid-response cannot
+    /// kill the worker.
     private static func installSignalHandlers() {
         shutdownRequested = false
         var action = sigaction()
@@ -124,15 +143,10 @@ public final class FastCGIConnection {
         sigaction(SIGTERM, &action, nil)
         sigaction(SIGINT, &action, nil)
         signal(SIGPIPE, SIG_IGN)
-    }
-
-    /// Blocks or unblocks SIGTERM and SIGINT. Unblocking also undoes a mask inherited from the
-    /// parent (Foundation's Process spawns children with the spawning thread's mask).
-    private static func setShutdownSignals(blocked: Bool) {
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        sigaddset(&signals, SIGTERM)
-        sigaddset(&signals, SIGINT)
-        pthread_sigmask(blocked ? SIG_BLOCK : SIG_UNBLOCK, &signals, nil)
+        var shutdownSignals = sigset_t()
+        sigemptyset(&shutdownSignals)
+        sigaddset(&shutdownSignals, SIGTERM)
+        sigaddset(&shutdownSignals, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &shutdownSignals, nil)
     }
 }

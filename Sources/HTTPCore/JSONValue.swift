@@ -2,14 +2,16 @@ import Foundation
 
 /// A parsed JSON document, kept with its types so validation can reject wrong types instead of coercing them.
 ///
-/// Parsing goes through Foundation's `JSONDecoder` (UTF-8 only, no comments, no lone surrogates,
-/// bounded nesting); this type only records what it found. `JSONDecoder` accepts trailing commas,
-/// which RFC 8259 forbids, so a short scan refuses them first. With duplicate member names
-/// `JSONDecoder` keeps the first occurrence; Frontdesk documents that rather than parsing by hand.
+/// Parsing goes through Foundation's `JSONSerialization` (UTF-8 only, no comments, no lone
+/// surrogates, no leading zeros), read once in linear time; this type only records what it found.
+/// Two things it lets through are refused by a short scan first: trailing commas (RFC 8259 forbids
+/// them) and nesting deeper than `maxDepth`. When an object repeats a member name, the last
+/// occurrence wins. A number is an integer only when written without a fraction or exponent:
+/// `30` is an integer, `30.0` and `3e1` are not.
 public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
-    /// A number that is an integer fitting in 64 bits.
+    /// A number written as an integer that fits in 64 bits.
     case integer(Int64)
     /// Any other number.
     case double(Double)
@@ -17,46 +19,29 @@ public enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([String: JSONValue])
 
+    /// How deeply arrays and objects may nest in a request body.
+    public static let maxDepth = 32
+
     /// Parses a complete JSON text, throwing `APIError.malformedJSON` with a reason when it is not one.
     public static func parse(_ bytes: [UInt8]) throws(APIError) -> JSONValue {
         if bytes.isEmpty {
             throw .malformedJSON("The request body is empty; a JSON object is expected.")
         }
-        if containsTrailingComma(bytes) {
+        switch scan(bytes) {
+        case .trailingComma:
             throw .malformedJSON("The request body is not valid JSON: a comma is followed by a closing bracket.")
+        case .tooDeep:
+            throw .malformedJSON("The request body nests arrays and objects more than \(maxDepth) levels deep.")
+        case .acceptable:
+            break
         }
+        let object: Any
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+            object = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
         } catch {
             throw .malformedJSON("The request body is not valid JSON.")
         }
-    }
-
-    /// Whether a comma outside any string is followed, after white space, by `]` or `}`.
-    static func containsTrailingComma(_ bytes: [UInt8]) -> Bool {
-        var inString = false
-        var escaped = false
-        var afterComma = false
-        for byte in bytes {
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "\""): inString = true; afterComma = false
-            case UInt8(ascii: ","): afterComma = true
-            case UInt8(ascii: "]"), UInt8(ascii: "}"): if afterComma { return true }
-            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"): break
-            default: afterComma = false
-            }
-        }
-        return false
+        return JSONValue(foundationObject: object)
     }
 
     /// The JSON type's name, for error messages.
@@ -70,26 +55,72 @@ public enum JSONValue: Sendable, Equatable {
         case .object: "object"
         }
     }
-}
 
-extension JSONValue: Decodable {
-    /// Decodes whichever JSON type is present; booleans and numbers are never confused.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
+    /// Converts what `JSONSerialization` returns. Its numbers are `NSNumber`s whose `objCType`
+    /// tells booleans (`c`), integers (`i`, `l`, `q`, `Q`) and everything else (`d`) apart.
+    private init(foundationObject object: Any) {
+        switch object {
+        case let text as String:
+            self = .string(text)
+        case let number as NSNumber:
+            switch String(cString: number.objCType) {
+            case "c", "B": self = .bool(number.boolValue)
+            case "i", "s", "l", "q": self = .integer(number.int64Value)
+            case "Q" where number.uint64Value <= UInt64(Int64.max): self = .integer(number.int64Value)
+            default: self = .double(number.doubleValue)
+            }
+        case let items as [Any]:
+            self = .array(items.map(JSONValue.init(foundationObject:)))
+        case let members as [String: Any]:
+            self = .object(members.mapValues(JSONValue.init(foundationObject:)))
+        default:
             self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int64.self) {
-            self = .integer(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .double(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([String: JSONValue].self) {
-            self = .object(value)
-        } else {
-            self = .array(try container.decode([JSONValue].self))
         }
+    }
+
+    enum ScanResult {
+        case acceptable
+        case trailingComma
+        case tooDeep
+    }
+
+    /// One pass over the bytes outside strings: a comma followed (after white space) by `]` or
+    /// `}`, or nesting deeper than `maxDepth`.
+    static func scan(_ bytes: [UInt8]) -> ScanResult {
+        var inString = false
+        var escaped = false
+        var afterComma = false
+        var depth = 0
+        for byte in bytes {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""):
+                inString = true
+                afterComma = false
+            case UInt8(ascii: ","):
+                afterComma = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > maxDepth { return .tooDeep }
+                afterComma = false
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                if afterComma { return .trailingComma }
+                depth -= 1
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
+                break
+            default:
+                afterComma = false
+            }
+        }
+        return .acceptable
     }
 }

@@ -63,10 +63,11 @@ public struct PageRequest: Sendable, Equatable {
         return id
     }
 
-    /// The `Link` header value pointing at the next page: the same query with the new cursor.
-    public static func nextLink(path: String, queryString: String, cursor: String) -> String {
-        var pairs = queryString.split(separator: "&").filter { !$0.hasPrefix("cursor=") && $0 != "cursor" }.map(String.init)
-        pairs.append("cursor=\(cursor)")
-        return "<\(path)?\(pairs.joined(separator: "&"))>; rel=\"next\""
+    /// The `Link` header value pointing at the next page: the same parameters (re-encoded from
+    /// their decoded values, in name order) with the new cursor last.
+    public static func nextLink(path: String, query: QueryParameters, cursor: String) -> String {
+        var next = query
+        next["cursor"] = nil
+        return "<\(path)?\(next.encoded(appending: ("cursor", cursor)))>; rel=\"next\""
     }
 }

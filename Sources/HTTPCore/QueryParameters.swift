@@ -21,9 +21,32 @@ public struct QueryParameters: Sendable {
         self.values = values
     }
 
-    /// The decoded value of a parameter, if present.
+    /// The decoded value of a parameter, if present; setting nil removes it.
     public subscript(name: String) -> String? {
-        values[name]
+        get { values[name] }
+        set { values[name] = newValue }
+    }
+
+    /// The parameters as a query string, in name order, with `last` appended.
+    public func encoded(appending last: (name: String, value: String)) -> String {
+        (values.sorted { $0.key < $1.key } + [(key: last.name, value: last.value)])
+            .map { "\(Self.encode($0.key))=\(Self.encode($0.value))" }
+            .joined(separator: "&")
+    }
+
+    /// Percent-encodes everything but RFC 3986's unreserved characters.
+    static func encode(_ text: String) -> String {
+        var encoded = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                encoded.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                encoded += "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 0x0F, radix: 16, uppercase: true)
+            }
+        }
+        return encoded
     }
 
     /// Throws a 400 naming every parameter that is not in `allowed`.

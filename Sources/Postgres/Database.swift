@@ -35,17 +35,21 @@ public final class Database {
 
     /// Runs a prepared statement, connecting and preparing as needed.
     ///
-    /// A statement that fails because the connection broke (the server restarted since the last
-    /// request) is retried once on a new connection, unless a transaction was open: the server never
-    /// ran it, since it arrived on a dead connection. While the server is unreachable this throws a
-    /// connection problem at once rather than waiting on every request.
+    /// Before sending, an idle connection is checked for a close the server announced (it
+    /// restarted, or terminated this backend) and replaced: nothing was sent, so this is safe for
+    /// writes too. If the connection breaks while the statement runs, only a read-only statement
+    /// outside a transaction is sent again; a write may have committed, so the error goes up (503)
+    /// rather than risk doing it twice. While the server is unreachable this throws at once.
     public func query(_ statement: Statement, _ parameters: [String?] = []) throws(PostgresError) -> PostgresResult {
+        if let connection, connection.isIdle, !connection.isStillOpen() {
+            dropConnection()
+        }
         let outsideTransaction = connection?.isIdle ?? true
         do {
             return try run(statement, parameters)
         } catch let error where error.isConnectionProblem {
             dropConnection()
-            guard outsideTransaction, error.isRetryable else { throw error }
+            guard outsideTransaction, statement.isReadOnly, error.isRetryable else { throw error }
             return try run(statement, parameters)
         }
     }

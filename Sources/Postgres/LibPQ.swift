@@ -44,9 +44,18 @@ public final class PostgresConnection {
         PQstatus(handle) == CONNECTION_OK
     }
 
-    /// Whether no transaction is open, so a statement that failed for a lost connection can be retried.
+    /// Whether no transaction is open.
     public var isIdle: Bool {
         PQtransactionStatus(handle) == PQTRANS_IDLE
+    }
+
+    /// Whether an idle connection is still usable, checked without sending anything. An idle
+    /// connection that nobody LISTENs on receives nothing unless the server is closing it (it
+    /// restarted, or terminated this backend): anything readable means it should be replaced.
+    public func isStillOpen() -> Bool {
+        guard isOK else { return false }
+        var socket = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+        return poll(&socket, 1, 0) == 0
     }
 
     /// Prepares `sql` under `name` on this connection.

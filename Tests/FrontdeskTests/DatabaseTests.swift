@@ -1,3 +1,4 @@
+import Foundation
 import FrontdeskApp
 import HTTPCore
 import Postgres
@@ -33,6 +34,29 @@ struct DatabaseTests {
         #expect(database.reconnectCount == 1)
         let newPID = try database.execute("SELECT pg_backend_pid()").integer(row: 0, column: 0)
         #expect(newPID != pid)
+    }
+
+    @Test("a write after the server dropped an idle connection goes through once, on a new connection")
+    func writeAfterDrop() throws {
+        let (app, database) = TestSupport.makeApplication()
+        #expect(app.respond(to: TestSupport.request("GET", "/api/v1/ready")).status == 200)
+        let pid = try #require(database.execute("SELECT pg_backend_pid()").integer(row: 0, column: 0))
+        let admin = try PostgresConnection(url: TestSupport.databaseURL)
+        _ = try admin.execute("SELECT pg_terminate_backend($1)", parameters: [String(pid)])
+        usleep(100_000)
+        let email = "\(TestSupport.uniqueToken())@example.com"
+        let created = app.respond(to: TestSupport.json("POST", "/api/v1/users", #"{"email":"\#(email)","name":"After drop"}"#))
+        #expect(created.status == 201)
+        let count = try admin.execute("SELECT count(*) FROM users WHERE email = $1", parameters: [email])
+        #expect(count.integer(row: 0, column: 0) == 1)
+    }
+
+    @Test("only plain SELECTs count as safe to send twice")
+    func readOnlyStatements() {
+        #expect(Statement("a", "  select 1").isReadOnly)
+        #expect(!Statement("b", "INSERT INTO users DEFAULT VALUES").isReadOnly)
+        #expect(!Statement("c", "WITH x AS (DELETE FROM users RETURNING id) SELECT * FROM x").isReadOnly)
+        #expect(!Statement("d", "UPDATE users SET name = 'x'").isReadOnly)
     }
 
     @Test("the repository round-trips hostile strings byte for byte, inside a rolled-back transaction")

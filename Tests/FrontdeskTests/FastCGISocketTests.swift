@@ -116,4 +116,20 @@ struct FastCGISocketTests {
         #expect(reply.status == 201)
         #expect(worker.exitStatus(within: 3) == 0)
     }
+
+    @Test("SIGTERM while a request's parameters are still arriving does not drop it")
+    func sigtermDuringParameters() throws {
+        let worker = try WorkerProcess()
+        let descriptor = try worker.client.connect()
+        defer { close(descriptor) }
+        let opening = FastCGITestClient.beginning(params: Self.params("GET", "/api/v1/health"))
+        worker.client.write(descriptor, Array(opening.prefix(16)))  // BEGIN_REQUEST only: the worker is reading parameters
+        usleep(200_000)
+        kill(worker.process.processIdentifier, SIGTERM)
+        usleep(100_000)
+        worker.client.write(descriptor, Array(opening.dropFirst(16)) + FastCGITestClient.stdin([]))
+        let reply = worker.client.read(descriptor)
+        #expect(reply.status == 200)
+        #expect(worker.exitStatus(within: 3) == 0)
+    }
 }

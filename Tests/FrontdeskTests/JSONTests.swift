@@ -5,10 +5,11 @@ import Testing
 struct JSONTests {
     @Test("types are kept apart: booleans, integers, doubles, strings")
     func types() throws {
-        let value = try JSONValue.parse(Array(#"{"b":true,"i":36,"d":1.5,"s":"36","n":null,"a":[1],"big":1e300}"#.utf8))
+        let value = try JSONValue.parse(Array(#"{"b":true,"f":false,"i":36,"neg":-7,"d":1.5,"s":"36","n":null,"a":[1,0],"big":1e300,"whole":30.0,"exp":3e1,"huge":12345678901234567890}"#.utf8))
         #expect(value == .object([
-            "b": .bool(true), "i": .integer(36), "d": .double(1.5), "s": .string("36"), "n": .null,
-            "a": .array([.integer(1)]), "big": .double(1e300),
+            "b": .bool(true), "f": .bool(false), "i": .integer(36), "neg": .integer(-7), "d": .double(1.5), "s": .string("36"),
+            "n": .null, "a": .array([.integer(1), .integer(0)]), "big": .double(1e300), "whole": .double(30), "exp": .double(30),
+            "huge": .double(12345678901234567890),
         ]))
     }
 
@@ -21,10 +22,21 @@ struct JSONTests {
     }
 
     @Test("invalid UTF-8 and deep nesting are rejected, not crashed on")
-    func hostile() {
+    func hostile() throws {
         #expect(throws: APIError.self) { try JSONValue.parse([0x22, 0xFF, 0xFE, 0x22]) }
         let deep = Array(repeating: UInt8(ascii: "["), count: 100_000) + Array(repeating: UInt8(ascii: "]"), count: 100_000)
         #expect(throws: APIError.self) { try JSONValue.parse(deep) }
+        let limit = JSONValue.maxDepth
+        let deepest = String(repeating: "[", count: limit) + String(repeating: "]", count: limit)
+        #expect((try? JSONValue.parse(Array(deepest.utf8))) != nil)
+        #expect(throws: APIError.self) { try JSONValue.parse(Array(("[" + deepest + "]").utf8)) }
+        // Brackets inside strings do not count.
+        #expect(try JSONValue.parse(Array(#"{"s":"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[,]"}"#.utf8))["s"].stringValue?.count == 42)
+    }
+
+    @Test("a member name given twice keeps the last value")
+    func duplicateKeys() throws {
+        #expect(try JSONValue.parse(Array(#"{"a":1,"a":2}"#.utf8)) == .object(["a": .integer(2)]))
     }
 
     @Test("the writer escapes strings, keeps key order and writes null")

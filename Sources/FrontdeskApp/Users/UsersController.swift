@@ -39,7 +39,7 @@ public struct UsersController {
         }
         var headers: [HeaderField] = []
         if let nextCursor {
-            headers.append(HeaderField("Link", PageRequest.nextLink(path: request.path, queryString: request.queryString, cursor: nextCursor)))
+            headers.append(HeaderField("Link", PageRequest.nextLink(path: request.path, query: query, cursor: nextCursor)))
         }
         return .json(200, json.bytes, headers: headers)
     }
