@@ -22,13 +22,21 @@ struct DatabaseTests {
         #expect(app.respond(to: TestSupport.request("GET", "/api/v1/health")).status == 200)
     }
 
-    @Test("a connection the server dropped is replaced transparently")
-    func reconnects() throws {
-        let (app, database) = TestSupport.makeApplication()
+    /// Opens the application's connection, has the server terminate it (as a restart would), and
+    /// waits until the termination has reached the socket; returns the old backend's pid.
+    private func terminateBackend(of app: HTTPApplication, _ database: Database) throws -> Int64 {
         #expect(app.respond(to: TestSupport.request("GET", "/api/v1/ready")).status == 200)
         let pid = try #require(database.execute("SELECT pg_backend_pid()").integer(row: 0, column: 0))
         let admin = try PostgresConnection(url: TestSupport.databaseURL)
         _ = try admin.execute("SELECT pg_terminate_backend($1)", parameters: [String(pid)])
+        usleep(100_000)
+        return pid
+    }
+
+    @Test("a connection the server dropped is replaced transparently")
+    func reconnects() throws {
+        let (app, database) = TestSupport.makeApplication()
+        let pid = try terminateBackend(of: app, database)
         let response = app.respond(to: TestSupport.request("GET", "/api/v1/users", query: "limit=1"))
         #expect(response.status == 200)
         #expect(database.reconnectCount == 1)
@@ -39,11 +47,8 @@ struct DatabaseTests {
     @Test("a write after the server dropped an idle connection goes through once, on a new connection")
     func writeAfterDrop() throws {
         let (app, database) = TestSupport.makeApplication()
-        #expect(app.respond(to: TestSupport.request("GET", "/api/v1/ready")).status == 200)
-        let pid = try #require(database.execute("SELECT pg_backend_pid()").integer(row: 0, column: 0))
+        _ = try terminateBackend(of: app, database)
         let admin = try PostgresConnection(url: TestSupport.databaseURL)
-        _ = try admin.execute("SELECT pg_terminate_backend($1)", parameters: [String(pid)])
-        usleep(100_000)
         let email = "\(TestSupport.uniqueToken())@example.com"
         let created = app.respond(to: TestSupport.json("POST", "/api/v1/users", #"{"email":"\#(email)","name":"After drop"}"#))
         #expect(created.status == 201)
