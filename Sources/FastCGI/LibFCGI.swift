@@ -58,7 +58,6 @@ public final class FastCGIConnection {
     /// call), but it can never interrupt the `read()`s libfcgi does for a request, parameters
     /// included, which it would take as a truncated request.
     public func accept() -> Bool {
-        FCGX_Finish_r(request)
         while !Self.shutdownRequested {
             var waiting = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
             var noSignalsBlocked = sigset_t()
