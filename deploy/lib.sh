@@ -15,10 +15,6 @@ require_root() {
     [ "$(id -u)" -eq 0 ] || die "run this as root, for example: sudo $0 $*"
 }
 
-# Kept as a name for the commands that need root, so they stay easy to spot.
-as_root() {
-    "$@"
-}
 
 # Installs the Debian packages that are missing; a no-op when all are there.
 install_packages() {
@@ -28,8 +24,8 @@ install_packages() {
     done
     [ ${#missing[@]} -eq 0 ] && return 0
     log "installing ${missing[*]}"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
 # Starts the local PostgreSQL cluster if it is not running and waits until it accepts connections.
@@ -39,7 +35,7 @@ start_postgres() {
     [ -n "$version" ] || die "no PostgreSQL cluster found under /etc/postgresql"
     if ! pg_lsclusters -h | awk -v v="$version" '$1 == v && $2 == "main" && $4 == "online"' | grep -q .; then
         log "starting PostgreSQL $version"
-        as_root pg_ctlcluster "$version" main start
+        pg_ctlcluster "$version" main start
     fi
     for _ in $(seq 1 30); do
         pg_isready -q -h 127.0.0.1 && return 0
@@ -50,7 +46,7 @@ start_postgres() {
 
 # Runs SQL as the postgres superuser.
 psql_admin() {
-    as_root runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qAt "$@"
+    runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qAt "$@"
 }
 
 # The development password lives in the git-ignored .env; made once, reused after. An empty or
@@ -89,7 +85,7 @@ ensure_database() {
 ensure_worker_user() {
     id -u "$WORKER_USER" >/dev/null 2>&1 && return 0
     log "creating system user $WORKER_USER"
-    as_root useradd --system --no-create-home --shell /usr/sbin/nologin "$WORKER_USER"
+    useradd --system --no-create-home --shell /usr/sbin/nologin "$WORKER_USER"
 }
 
 # Writes RUN_DIR/nginx.conf from nginx/local.conf.template and (re)starts that nginx.
@@ -99,8 +95,8 @@ start_nginx() {
     sed -e "s|@PORT@|$port|g" -e "s|@SOCKET@|$socket|g" -e "s|@RUN_DIR@|$run_dir|g" -e "s|@REPO_DIR@|$REPO_DIR|g" \
         "$REPO_DIR/nginx/local.conf.template" >"$run_dir/nginx.conf"
     stop_nginx "$run_dir"
-    as_root nginx -t -q -c "$run_dir/nginx.conf" -p "$run_dir"
-    as_root nginx -c "$run_dir/nginx.conf" -p "$run_dir"
+    nginx -t -q -c "$run_dir/nginx.conf" -p "$run_dir"
+    nginx -c "$run_dir/nginx.conf" -p "$run_dir"
 }
 
 # Stops the nginx started by start_nginx for RUN_DIR, if it runs.
@@ -109,7 +105,7 @@ stop_nginx() {
     [ -f "$run_dir/nginx.pid" ] || return 0
     pid=$(cat "$run_dir/nginx.pid")
     if kill -0 "$pid" 2>/dev/null; then
-        as_root kill -QUIT "$pid"
+        kill -QUIT "$pid"
         for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     fi
     rm -f "$run_dir/nginx.pid"
