@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
     ],
     targets: [
         // C libraries, each wrapped once by the Swift module below it.
@@ -22,6 +23,11 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        .systemLibrary(
+            name: "CArgon2",
+            providers: [.apt(["libargon2-dev"])]
+        ),
+        .target(name: "Argon2", dependencies: ["CArgon2"]),
         .target(name: "FastCGI", dependencies: ["CFastCGI", "HTTPCore"]),
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         .target(
@@ -30,7 +36,11 @@ let package = Package(
         ),
         .target(
             name: "FrontdeskApp",
-            dependencies: ["HTTPCore", "Postgres", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "HTTPCore", "Postgres", "Argon2",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(
             name: "frontdesk",
@@ -42,7 +52,10 @@ let package = Package(
         ),
         .testTarget(
             name: "FrontdeskTests",
-            dependencies: ["FrontdeskApp", "HTTPCore", "Postgres", "FastCGI"]
+            dependencies: [
+                "FrontdeskApp", "HTTPCore", "Postgres", "FastCGI", "Argon2",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

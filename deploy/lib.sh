@@ -3,7 +3,7 @@
 
 REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export PATH="/opt/swift/usr/bin:$PATH"
-APT_PACKAGES=(libfcgi-dev spawn-fcgi nginx postgresql libpq-dev curl jq ca-certificates)
+APT_PACKAGES=(libfcgi-dev spawn-fcgi nginx postgresql libpq-dev libargon2-dev curl jq ca-certificates)
 WORKER_USER=${FRONTDESK_USER:-frontdesk}
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -49,20 +49,33 @@ psql_admin() {
     runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qAt "$@"
 }
 
-# The development password lives in the git-ignored .env; made once, reused after. An empty or
-# missing value is replaced by a new random one (an empty password would clear the role's).
-database_password() {
-    local env_file="$REPO_DIR/.env" password=""
-    [ -f "$env_file" ] && password=$(sed -n 's/^FRONTDESK_DB_PASSWORD=//p' "$env_file" | tail -n 1)
-    if [ -z "$password" ]; then
-        password=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+# env_secret NAME BYTES: the local secret NAME from the git-ignored .env, made once (BYTES random
+# bytes as hex) and reused after. An empty or missing value is replaced by a new random one (an
+# empty database password would clear the role's; an empty signing key is refused).
+env_secret() {
+    local name=$1 bytes=$2 env_file="$REPO_DIR/.env" value=""
+    [ -f "$env_file" ] && value=$(sed -n "s/^$name=//p" "$env_file" | tail -n 1)
+    if [ -z "$value" ]; then
+        value=$(head -c "$bytes" /dev/urandom | od -An -tx1 | tr -d ' \n')
         touch "$env_file"
-        sed -i '/^FRONTDESK_DB_PASSWORD=/d' "$env_file"
+        sed -i "/^$name=/d" "$env_file"
         [ -s "$env_file" ] && [ -n "$(tail -c 1 "$env_file")" ] && echo >>"$env_file"
-        printf 'FRONTDESK_DB_PASSWORD=%s\n' "$password" >>"$env_file"
+        printf '%s=%s\n' "$name" "$value" >>"$env_file"
         chmod 600 "$env_file"
     fi
-    printf '%s\n' "$password"
+    printf '%s\n' "$value"
+}
+
+# The development database password (.env's FRONTDESK_DB_PASSWORD).
+database_password() {
+    env_secret FRONTDESK_DB_PASSWORD 24
+}
+
+# The local token-signing secret (.env's FRONTDESK_JWT_SECRET, 48 random bytes as hex), exported
+# for the workers, which refuse to start without one.
+export_jwt_secret() {
+    FRONTDESK_JWT_SECRET=$(env_secret FRONTDESK_JWT_SECRET 48)
+    export FRONTDESK_JWT_SECRET
 }
 
 # Creates (or updates) the role NAME and the database NAME owned by it; prints its URL.

@@ -5,17 +5,29 @@ import Postgres
 /// Builds the application from its configuration: the one wiring point.
 public enum Frontdesk {
     /// The middleware chain around the router, written out once, outermost first.
-    public static func makeApplication(configuration: Configuration, database: Database, logger: Logger) -> HTTPApplication {
-        let users = UserService(repository: PostgresUserRepository(database: database))
+    public static func makeApplication(
+        configuration: Configuration, database: Database, logger: Logger,
+        now: @escaping @Sendable () -> Int64 = AuthService.systemClock
+    ) -> HTTPApplication {
+        let passwords = PasswordHasher(parameters: configuration.auth.passwordHashing)
+        let userRepository = PostgresUserRepository(database: database)
+        let auth = AuthService(
+            users: userRepository,
+            sessions: PostgresSessionRepository(database: database),
+            failures: PostgresLoginFailureRepository(database: database),
+            passwords: passwords,
+            tokens: AccessTokens(configuration: configuration.auth),
+            configuration: configuration.auth, now: now, logger: logger)
         var router = Router()
         HealthController(database: database).register(in: &router)
-        UsersController(service: users).register(in: &router)
+        AuthController(service: auth).register(in: &router)
+        UsersController(service: UserService(repository: userRepository, passwords: passwords)).register(in: &router)
         let middlewares: [any Middleware] = [
             RequestIDMiddleware(),
             AccessLogMiddleware(),
             ErrorMiddleware(),
-            LimitsMiddleware(maxBodyBytes: configuration.maxBodyBytes),
-            // Authentication slots in here (issue 3).
+            LimitsMiddleware(maxBodyBytes: configuration.maxBodyBytes, formPaths: AuthController.formPaths),
+            AuthMiddleware(authenticate: auth.authenticate(bearerToken:)),
         ]
         return HTTPApplication(middlewares: middlewares, router: router, logger: logger)
     }
@@ -26,5 +38,16 @@ public enum Frontdesk {
             url: configuration.databaseURL,
             connectTimeout: configuration.connectTimeoutSeconds,
             statementTimeoutMilliseconds: configuration.statementTimeoutMilliseconds))
+    }
+
+    /// Creates an admin from the command line (`frontdesk user create --admin`), checking the
+    /// email, name and password by the same rules as the API.
+    public static func createAdmin(email: String, name: String, password: String, configuration: Configuration, database: Database) throws -> User {
+        let body = JSONValue.object(["email": .string(email), "name": .string(name), "password": .string(password)])
+        let newUser = try UserInput.creation(from: body, access: UserFieldAccess(creatingAsAdmin: true))
+        let service = UserService(
+            repository: PostgresUserRepository(database: database),
+            passwords: PasswordHasher(parameters: configuration.auth.passwordHashing))
+        return try service.bootstrapAdmin(newUser)
     }
 }

@@ -27,6 +27,9 @@ public struct QueryParameters: Sendable {
         set { values[name] = newValue }
     }
 
+    /// The names of every parameter present.
+    public var names: Dictionary<String, String>.Keys { values.keys }
+
     /// The parameters as a query string, in name order, with `last` appended.
     public func encoded(appending last: (name: String, value: String)) -> String {
         (values.sorted { $0.key < $1.key } + [(key: last.name, value: last.value)])

@@ -12,13 +12,13 @@ struct FrontdeskCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "frontdesk",
         abstract: "Frontdesk: a REST JSON API served as a FastCGI worker pool behind nginx.",
-        subcommands: [Worker.self, Migrate.self])
+        subcommands: [Worker.self, Migrate.self, UserCommand.self])
 }
 
 /// Reads the configuration from the environment, exiting with a one-line reason when it is unusable.
-func loadConfiguration() throws -> Configuration {
+func loadConfiguration(needsSigningKeys: Bool = true) throws -> Configuration {
     do {
-        return try Configuration(environment: ProcessInfo.processInfo.environment)
+        return try Configuration(environment: ProcessInfo.processInfo.environment, needsSigningKeys: needsSigningKeys)
     } catch {
         throw ValidationError("configuration: \(error)")
     }

@@ -12,7 +12,7 @@ struct Migrate: ParsableCommand {
     var dir = "sql"
 
     func run() throws {
-        let configuration = try loadConfiguration()
+        let configuration = try loadConfiguration(needsSigningKeys: false)
         let logger = bootstrapLogging(level: configuration.logLevel)
         let migrations = try Migrator.migrations(in: dir)
         let connection = try PostgresConnection(url: configuration.databaseURL, connectTimeout: configuration.connectTimeoutSeconds)

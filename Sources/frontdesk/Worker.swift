@@ -11,7 +11,9 @@ struct Worker: ParsableCommand {
         discussion: """
             Configuration comes from the environment: DATABASE_URL (or DATABASE_URL_FILE, or libpq's PG* \
             variables), FRONTDESK_MAX_BODY_BYTES, FRONTDESK_LOG_LEVEL, FRONTDESK_DB_STATEMENT_TIMEOUT_MS, \
-            FRONTDESK_DB_CONNECT_TIMEOUT. SIGTERM finishes the request in flight, then exits 0.
+            FRONTDESK_DB_CONNECT_TIMEOUT, FRONTDESK_ENV, FRONTDESK_JWT_SECRET (or FRONTDESK_JWT_KEYS, or their _FILE \
+            variants) and the token, password-hashing and login-throttling settings listed in .env.example. \
+            In production (the default) it refuses to start without a signing secret of at least 32 bytes. SIGTERM finishes the request in flight, then exits 0.
             """)
 
     @Option(help: "Bind this unix socket path or HOST:PORT instead of using the inherited fd 0.")
@@ -32,6 +34,7 @@ struct Worker: ParsableCommand {
         }
         let configuration = try loadConfiguration()
         let logger = bootstrapLogging(level: configuration.logLevel)
+        for warning in configuration.warnings { logger.warning("\(warning)") }
         let database = Frontdesk.makeDatabase(configuration: configuration)
         let application = Frontdesk.makeApplication(configuration: configuration, database: database, logger: logger)
         let connection = try FastCGIConnection(socketPath: socket)

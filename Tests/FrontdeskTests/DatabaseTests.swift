@@ -7,17 +7,20 @@ import Testing
 @Suite("Database availability, reconnection and repository")
 struct DatabaseTests {
     @Test("an unreachable database is 503 with Retry-After, fast, never 500")
-    func unreachable() {
+    func unreachable() throws {
         let (app, _) = TestSupport.makeApplication(databaseURL: "postgresql://frontdesk@127.0.0.1:1/none")
+        let token = try AccessTokens(configuration: TestSupport.authConfiguration()).issue(userID: 1, role: .admin, sessionID: 1, now: AuthService.systemClock())
         let start = ContinuousClock.now
-        for path in ["/api/v1/ready", "/api/v1/users", "/api/v1/users/1"] {
-            let response = app.respond(to: TestSupport.request("GET", path))
+        for path in ["/api/v1/ready", "/api/v1/users", "/api/v1/users/1", "/api/v1/users/me"] {
+            let response = app.respond(to: TestSupport.request("GET", path, bearer: token))
             #expect(response.status == 503, "\(path)")
             #expect(response.header("Retry-After") == "2")
             #expect(response.json["code"].stringValue == "database.unavailable")
         }
-        let write = app.respond(to: TestSupport.json("POST", "/api/v1/users", #"{"email":"x@example.com","name":"X"}"#))
+        let write = app.respond(to: TestSupport.json("POST", "/api/v1/auth/register", #"{"email":"x@example.com","name":"X","password":"long enough"}"#))
         #expect(write.status == 503)
+        let login = app.respond(to: TestSupport.json("POST", "/api/v1/auth/login", #"{"email":"x@example.com","password":"long enough"}"#))
+        #expect(login.status == 503)
         #expect(ContinuousClock.now - start < .seconds(3))
         #expect(app.respond(to: TestSupport.request("GET", "/api/v1/health")).status == 200)
     }
@@ -36,8 +39,9 @@ struct DatabaseTests {
     @Test("a connection the server dropped is replaced transparently")
     func reconnects() throws {
         let (app, database) = TestSupport.makeApplication()
+        let admin = try TestAccount.admin(app, database)
         let pid = try terminateBackend(of: app, database)
-        let response = app.respond(to: TestSupport.request("GET", "/api/v1/users", query: "limit=1"))
+        let response = app.respond(to: TestSupport.request("GET", "/api/v1/users", query: "limit=1", bearer: admin.accessToken))
         #expect(response.status == 200)
         #expect(database.reconnectCount == 1)
         let newPID = try database.execute("SELECT pg_backend_pid()").integer(row: 0, column: 0)
@@ -50,7 +54,7 @@ struct DatabaseTests {
         _ = try terminateBackend(of: app, database)
         let admin = try PostgresConnection(url: TestSupport.databaseURL)
         let email = "\(TestSupport.uniqueToken())@example.com"
-        let created = app.respond(to: TestSupport.json("POST", "/api/v1/users", #"{"email":"\#(email)","name":"After drop"}"#))
+        let created = app.respond(to: TestSupport.json("POST", "/api/v1/auth/register", #"{"email":"\#(email)","name":"After drop","password":"long enough"}"#))
         #expect(created.status == 201)
         let count = try admin.execute("SELECT count(*) FROM users WHERE email = $1", parameters: [email])
         #expect(count.integer(row: 0, column: 0) == 1)
@@ -72,7 +76,7 @@ struct DatabaseTests {
         defer { _ = try? database.execute("ROLLBACK") }
         let name = "O'Brien \"; DROP TABLE users; -- %s %n \\ \u{202E}txet 👩‍👩‍👧"
         let email = "\(TestSupport.uniqueToken())@example.com"
-        let created = try repository.insert(UserProfile(email: email, name: name, age: 0, role: .admin, isActive: false))
+        let created = try repository.insert(UserProfile(email: email, name: name, age: 0, role: .admin, isActive: false), passwordHash: nil)
         let found = try #require(try repository.find(id: created.id))
         #expect(found == created)
         #expect(found.profile.name == name)

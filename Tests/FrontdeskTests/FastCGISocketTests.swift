@@ -19,7 +19,7 @@ struct FastCGISocketTests {
             process.arguments = ["worker", "--socket", socketPath]
             process.environment = [
                 "DATABASE_URL": TestSupport.databaseURL, "FRONTDESK_MAX_BODY_BYTES": String(maxBodyBytes),
-                "FRONTDESK_LOG_LEVEL": "error",
+                "FRONTDESK_LOG_LEVEL": "error", "FRONTDESK_JWT_SECRET": String(decoding: TestSupport.signingKey.secret, as: UTF8.self),
             ]
             try process.run()
             for _ in 0..<100 where !FileManager.default.fileExists(atPath: socketPath) {
@@ -58,8 +58,8 @@ struct FastCGISocketTests {
         #expect(reply.text.contains("Content-Length: 15\r\n"))
         #expect(reply.body == #"{"status":"ok"}"#)
         let created = try worker.client.send(
-            params: Self.params("POST", "/api/v1/users", ["CONTENT_TYPE": "application/json", "CONTENT_LENGTH": "0"]),
-            body: Array(#"{"email":"\#(TestSupport.uniqueToken())@example.com","name":"Over FastCGI"}"#.utf8))
+            params: Self.params("POST", "/api/v1/auth/register", ["CONTENT_TYPE": "application/json", "CONTENT_LENGTH": "0"]),
+            body: Array(#"{"email":"\#(TestSupport.uniqueToken())@example.com","name":"Over FastCGI","password":"long enough"}"#.utf8))
         #expect(created.status == 201)
         #expect(created.text.contains("Location: /api/v1/users/"))
     }
@@ -68,11 +68,11 @@ struct FastCGISocketTests {
     func bodyLimit() throws {
         let worker = try WorkerProcess(maxBodyBytes: 64)
         let body = Array(#"{"email":"a@example.com","name":""#.utf8) + Array(repeating: UInt8(ascii: "x"), count: 10_000) + Array(#""}"#.utf8)
-        let lying = try worker.client.send(params: Self.params("POST", "/api/v1/users", ["CONTENT_TYPE": "application/json", "CONTENT_LENGTH": "10"]), body: body)
+        let lying = try worker.client.send(params: Self.params("POST", "/api/v1/auth/register", ["CONTENT_TYPE": "application/json", "CONTENT_LENGTH": "10"]), body: body)
         #expect(lying.status == 413)
-        let declared = try worker.client.send(params: Self.params("POST", "/api/v1/users", ["CONTENT_TYPE": "application/json", "CONTENT_LENGTH": "99999999"]), body: body)
+        let declared = try worker.client.send(params: Self.params("POST", "/api/v1/auth/register", ["CONTENT_TYPE": "application/json", "CONTENT_LENGTH": "99999999"]), body: body)
         #expect(declared.status == 413)
-        let small = try worker.client.send(params: Self.params("POST", "/api/v1/users", ["CONTENT_TYPE": "application/json", "CONTENT_LENGTH": "2"]), body: Array("{}".utf8))
+        let small = try worker.client.send(params: Self.params("POST", "/api/v1/auth/register", ["CONTENT_TYPE": "application/json", "CONTENT_LENGTH": "2"]), body: Array("{}".utf8))
         #expect(small.status == 422)
     }
 
@@ -85,7 +85,7 @@ struct FastCGISocketTests {
             close(descriptor)
         }
         let descriptor = try worker.client.connect()
-        worker.client.write(descriptor, FastCGITestClient.beginning(params: Self.params("POST", "/api/v1/users", ["CONTENT_TYPE": "application/json"])))
+        worker.client.write(descriptor, FastCGITestClient.beginning(params: Self.params("POST", "/api/v1/auth/register", ["CONTENT_TYPE": "application/json"])))
         close(descriptor)
         let reply = try worker.client.send(params: Self.params("GET", "/api/v1/health"))
         #expect(reply.status == 200)
@@ -105,8 +105,8 @@ struct FastCGISocketTests {
         let worker = try WorkerProcess()
         let descriptor = try worker.client.connect()
         defer { close(descriptor) }
-        let body = Array(#"{"email":"\#(TestSupport.uniqueToken())@example.com","name":"In flight"}"#.utf8)
-        worker.client.write(descriptor, FastCGITestClient.beginning(params: Self.params("POST", "/api/v1/users", ["CONTENT_TYPE": "application/json", "CONTENT_LENGTH": String(body.count)])))
+        let body = Array(#"{"email":"\#(TestSupport.uniqueToken())@example.com","name":"In flight","password":"long enough"}"#.utf8)
+        worker.client.write(descriptor, FastCGITestClient.beginning(params: Self.params("POST", "/api/v1/auth/register", ["CONTENT_TYPE": "application/json", "CONTENT_LENGTH": String(body.count)])))
         worker.client.write(descriptor, FastCGITestClient.record(type: 5, content: Array(body.prefix(10))))
         usleep(200_000)
         kill(worker.process.processIdentifier, SIGTERM)

@@ -19,11 +19,26 @@ enum TestSupport {
     /// A logger that drops everything, so test output stays readable.
     static let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
+    /// The signing key the test applications share, so a token from one verifies in another.
+    static let signingKey = SigningKey(secret: Array("frontdesk test signing key, 32+ bytes long".utf8))
+
+    /// Auth settings for tests: the shared key, the real password cost, and a throttle that
+    /// blocks an account after 3 failures for 1 second.
+    static func authConfiguration(keys: [SigningKey] = [signingKey], registrationOpen: Bool = true) -> AuthConfiguration {
+        AuthConfiguration(
+            signingKeys: keys, isRegistrationOpen: registrationOpen,
+            throttle: LoginThrottlePolicy(accountFailures: 3, addressFailures: 1000, baseLockout: 1, maxLockout: 2, quietPeriod: 60))
+    }
+
     /// The full application (middleware chain, router, services, Postgres repositories).
-    static func makeApplication(databaseURL: String = TestSupport.databaseURL, maxBodyBytes: Int = 1 << 20) -> (HTTPApplication, Database) {
-        let configuration = Configuration(databaseURL: databaseURL, maxBodyBytes: maxBodyBytes, connectTimeoutSeconds: 2)
+    static func makeApplication(
+        databaseURL: String = TestSupport.databaseURL, maxBodyBytes: Int = 1 << 20,
+        auth: AuthConfiguration = authConfiguration(), logger: Logger = quietLogger,
+        now: @escaping @Sendable () -> Int64 = AuthService.systemClock
+    ) -> (HTTPApplication, Database) {
+        let configuration = Configuration(databaseURL: databaseURL, maxBodyBytes: maxBodyBytes, connectTimeoutSeconds: 2, auth: auth)
         let database = Frontdesk.makeDatabase(configuration: configuration)
-        return (Frontdesk.makeApplication(configuration: configuration, database: database, logger: quietLogger), database)
+        return (Frontdesk.makeApplication(configuration: configuration, database: database, logger: logger, now: now), database)
     }
 
     /// A unique token for emails and searches, so tests sharing one database never collide.
@@ -31,14 +46,18 @@ enum TestSupport {
         "t" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
     }
 
-    /// A request with a JSON body.
-    static func json(_ method: String, _ path: String, _ body: String, headers: [String: String] = [:]) -> Request {
-        Request(method: method, path: path, headers: ["Content-Type": "application/json"].merging(headers) { _, new in new }, body: Array(body.utf8))
+    /// A request with a JSON body, sent with `bearer` as its access token when given.
+    static func json(_ method: String, _ path: String, _ body: String, headers: [String: String] = [:], bearer: String? = nil) -> Request {
+        var all = ["Content-Type": "application/json"].merging(headers) { _, new in new }
+        if let bearer { all["Authorization"] = "Bearer \(bearer)" }
+        return Request(method: method, path: path, headers: all, body: Array(body.utf8))
     }
 
-    /// A request without a body.
-    static func request(_ method: String, _ path: String, query: String = "", headers: [String: String] = [:]) -> Request {
-        Request(method: method, path: path, queryString: query, headers: headers)
+    /// A request without a body, sent with `bearer` as its access token when given.
+    static func request(_ method: String, _ path: String, query: String = "", headers: [String: String] = [:], bearer: String? = nil) -> Request {
+        var all = headers
+        if let bearer { all["Authorization"] = "Bearer \(bearer)" }
+        return Request(method: method, path: path, queryString: query, headers: all)
     }
 }
 

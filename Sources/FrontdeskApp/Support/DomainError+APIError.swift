@@ -19,7 +19,35 @@ extension DomainError: APIErrorConvertible {
             APIError(
                 status: 412, code: "request.precondition_failed", title: "Precondition failed",
                 detail: "The resource has changed: its current ETag is \(EntityTag.make(version: current)). Fetch it again and retry.")
+        case .unauthenticated(let problem):
+            APIError(
+                status: 401, code: "auth.\(problem.code)", title: "Unauthorized", detail: problem.message,
+                headers: [HeaderField("WWW-Authenticate", problem.challenge)])
+        case .forbidden(let code, let message):
+            APIError(status: 403, code: code, title: "Forbidden", detail: message)
+        case .throttled(let seconds):
+            APIError(
+                status: 429, code: "auth.too_many_attempts", title: "Too many requests",
+                detail: "Too many failed logins. Try again in \(seconds) seconds.",
+                headers: [HeaderField("Retry-After", String(seconds))])
         }
+    }
+}
+
+extension AuthenticationProblem {
+    /// The stable code: `invalid_credentials`, `expired`, ...
+    var code: String {
+        rawValue.reduce(into: "") { code, character in
+            if character.isUppercase { code += "_" + character.lowercased() } else { code.append(character) }
+        }
+    }
+
+    /// The `WWW-Authenticate` challenge (RFC 6750 section 3); quotes cannot occur in the messages.
+    /// Bad credentials or refresh tokens in a body are not a bearer-token error, so they get the
+    /// bare challenge.
+    var challenge: String {
+        guard isBearerTokenProblem else { return "Bearer realm=\"frontdesk\"" }
+        return "Bearer realm=\"frontdesk\", error=\"invalid_token\", error_description=\"\(message)\""
     }
 }
 

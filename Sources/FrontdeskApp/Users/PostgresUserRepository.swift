@@ -12,7 +12,8 @@ public struct PostgresUserRepository: UserRepository {
         self.database = database
     }
 
-    private static let columns = """
+    /// The columns `user(_:row:)` reads, in order; other repositories select them too.
+    static let columns = """
         id, email, name, age, role, active,
         to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
         to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -20,15 +21,33 @@ public struct PostgresUserRepository: UserRepository {
         """
 
     private static let insertStatement = Statement("users_insert", """
-        INSERT INTO users (email, name, age, role, active) VALUES ($1, $2, $3, $4, $5)
+        INSERT INTO users (email, name, age, role, active, password_hash) VALUES ($1, $2, $3, $4, $5, $6)
         RETURNING \(columns)
         """)
 
-    public func insert(_ profile: UserProfile) throws -> User {
+    public func insert(_ profile: UserProfile, passwordHash: String?) throws -> User {
         let result = try withEmailConflict { () throws(PostgresError) in
-            try database.query(Self.insertStatement, Self.parameters(profile))
+            try database.query(Self.insertStatement, Self.parameters(profile) + [passwordHash])
         }
         return Self.user(result, row: 0)
+    }
+
+    private static let credentialsStatement = Statement("users_credentials", """
+        SELECT \(columns), password_hash FROM users WHERE lower(email) = lower($1) AND deleted_at IS NULL
+        """)
+
+    public func credentials(email: String) throws -> Credentials? {
+        let result = try database.query(Self.credentialsStatement, [email])
+        guard result.rowCount > 0 else { return nil }
+        return Credentials(user: Self.user(result, row: 0), passwordHash: result.string(row: 0, column: Self.columnCount))
+    }
+
+    private static let setPasswordHashStatement = Statement("users_set_password_hash", """
+        UPDATE users SET password_hash = $2 WHERE id = $1 AND deleted_at IS NULL
+        """)
+
+    public func setPasswordHash(id: Int64, to hash: String) throws -> Bool {
+        try database.query(Self.setPasswordHashStatement, [String(id), hash]).affectedRows == 1
     }
 
     private static let findStatement = Statement("users_find", """
@@ -99,7 +118,11 @@ public struct PostgresUserRepository: UserRepository {
         flag ? "true" : "false"
     }
 
-    private static func user(_ result: PostgresResult, row: Int) -> User {
+    /// How many columns `columns` lists.
+    static let columnCount = 9
+
+    /// The user in `row` of a result whose first columns are `columns`.
+    static func user(_ result: PostgresResult, row: Int) -> User {
         User(
             id: result.integer(row: row, column: 0) ?? 0,
             profile: UserProfile(

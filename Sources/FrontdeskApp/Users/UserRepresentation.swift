@@ -24,4 +24,9 @@ enum UserRepresentation {
         write(user, to: &json)
         return .json(status, json.bytes, headers: extraHeaders + [HeaderField("ETag", EntityTag.make(version: user.version))])
     }
+
+    /// 201 with the new user and its `Location`.
+    static func created(_ user: User) -> Response {
+        response(user, status: 201, extraHeaders: [HeaderField("Location", "\(UsersController.basePath)/\(user.id)")])
+    }
 }

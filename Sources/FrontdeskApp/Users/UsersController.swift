@@ -1,6 +1,7 @@
 import HTTPCore
 
-/// The `/api/v1/users` routes: thin handlers that decode, call `UserService`, and encode.
+/// The `/api/v1/users` routes: thin handlers that decode, call `UserService`, and encode. Every
+/// route needs an authenticated caller; the service decides what that caller may do.
 public struct UsersController {
     private let service: UserService
     static let basePath = "/api/v1/users"
@@ -12,22 +13,24 @@ public struct UsersController {
 
     /// Registers every users route, in one place.
     public func register(in router: inout Router) {
-        router.add("GET", Self.basePath, list)
-        router.add("POST", Self.basePath, create)
-        router.add("GET", Self.basePath + "/{id:int}", show)
-        router.add("PUT", Self.basePath + "/{id:int}", replace)
-        router.add("PATCH", Self.basePath + "/{id:int}", update)
-        router.add("DELETE", Self.basePath + "/{id:int}", delete)
+        router.add("GET", Self.basePath, authenticated(list))
+        router.add("POST", Self.basePath, authenticated(create))
+        router.add("GET", Self.basePath + "/me", authenticated(showMe))
+        router.add("PATCH", Self.basePath + "/me", authenticated(updateMe))
+        router.add("GET", Self.basePath + "/{id:int}", authenticated(show))
+        router.add("PUT", Self.basePath + "/{id:int}", authenticated(replace))
+        router.add("PATCH", Self.basePath + "/{id:int}", authenticated(update))
+        router.add("DELETE", Self.basePath + "/{id:int}", authenticated(delete))
     }
 
     private static let listParameters: Set<String> = ["limit", "cursor", "role", "active", "q"]
 
     /// `GET /users?limit&cursor&role&active&q`: a keyset page, with `next_cursor` and `Link`.
-    func list(_ request: Request, _ context: RequestContext) throws -> Response {
+    func list(_ request: Request, _ auth: AuthenticatedContext) throws -> Response {
         let query = try QueryParameters(parsing: request.queryString)
         try query.rejectUnknown(allowed: Self.listParameters)
         let (page, filter) = try APIError.combiningBadQueries(try PageRequest(query: query), try Self.filter(from: query))
-        let (users, nextAfterID) = try service.list(filter, afterID: page.afterID, limit: page.limit)
+        let (users, nextAfterID) = try service.list(filter, afterID: page.afterID, limit: page.limit, for: auth.caller)
         let nextCursor = nextAfterID.map { PageRequest.encodeCursor(afterID: $0) }
         var json = JSONWriter()
         json.object { body in
@@ -44,49 +47,65 @@ public struct UsersController {
         return .json(200, json.bytes, headers: headers)
     }
 
-    /// `POST /users`: 201 with `Location` and `ETag`.
-    func create(_ request: Request, _ context: RequestContext) throws -> Response {
-        let profile = try UserInput.creation(from: JSONValue.parse(request.body))
-        let user = try service.create(profile)
-        return UserRepresentation.response(user, status: 201, extraHeaders: [HeaderField("Location", "\(Self.basePath)/\(user.id)")])
+    /// `POST /users` (admin): 201 with `Location` and `ETag`.
+    func create(_ request: Request, _ auth: AuthenticatedContext) throws -> Response {
+        // Decoded with an admin's field access; the service refuses anyone else with 403.
+        let newUser = try UserInput.creation(from: JSONValue.parse(request.body), access: UserFieldAccess(creatingAsAdmin: true))
+        let user = try service.create(newUser, by: auth.caller)
+        return UserRepresentation.created(user)
     }
 
     /// `GET /users/{id}`: 304 when `If-None-Match` names the current version.
-    func show(_ request: Request, _ context: RequestContext) throws -> Response {
-        let user = try service.user(id: context.integerParameter("id"))
+    func show(_ request: Request, _ auth: AuthenticatedContext) throws -> Response {
+        Self.show(try service.user(id: auth.context.integerParameter("id"), for: auth.caller), request)
+    }
+
+    /// `GET /users/me`: the caller's own row, as loaded for this request.
+    func showMe(_ request: Request, _ auth: AuthenticatedContext) throws -> Response {
+        Self.show(auth.principal.user, request)
+    }
+
+    /// `PATCH /users/me`: a JSON merge patch of the caller's own profile.
+    func updateMe(_ request: Request, _ auth: AuthenticatedContext) throws -> Response {
+        try write(request, auth, id: auth.caller.id, decode: UserInput.patch)
+    }
+
+    /// `PUT /users/{id}`: sets every field the caller may write; honours `If-Match`.
+    func replace(_ request: Request, _ auth: AuthenticatedContext) throws -> Response {
+        try write(request, auth, id: auth.context.integerParameter("id"), decode: UserInput.replacement)
+    }
+
+    /// `PATCH /users/{id}`: a JSON merge patch; honours `If-Match`.
+    func update(_ request: Request, _ auth: AuthenticatedContext) throws -> Response {
+        try write(request, auth, id: auth.context.integerParameter("id"), decode: UserInput.patch)
+    }
+
+    /// PUT and PATCH, here and on `/users/me`: decode the body under the caller's field access,
+    /// apply it to user `id` under the versions `If-Match` accepts, and answer with the result.
+    func write(
+        _ request: Request, _ auth: AuthenticatedContext, id: Int64,
+        decode: (JSONValue, UserFieldAccess) throws(DomainError) -> UserPatch
+    ) throws -> Response {
+        guard auth.caller.mayAccessUser(id) else { throw DomainError.notFound(resource: "user") }
+        let patch = try decode(JSONValue.parse(request.body), UserFieldAccess(caller: auth.caller, targetID: id))
+        let user = try service.update(
+            id: id, applying: patch, expectedVersions: EntityTag.acceptedVersions(ifMatch: request.header("if-match")), by: auth.caller)
+        return UserRepresentation.response(user)
+    }
+
+    /// A user's representation, or 304 when `If-None-Match` names its current version.
+    static func show(_ user: User, _ request: Request) -> Response {
         if EntityTag.ifNoneMatch(request.header("if-none-match"), matchesVersion: user.version) {
             return .empty(304, headers: [HeaderField("ETag", EntityTag.make(version: user.version))])
         }
         return UserRepresentation.response(user)
     }
 
-    /// `PUT /users/{id}`: replaces every writable field; honours `If-Match`.
-    func replace(_ request: Request, _ context: RequestContext) throws -> Response {
-        try write(request, context, decode: UserInput.replacement, apply: service.replace(id:with:expectedVersions:))
-    }
-
-    /// `PATCH /users/{id}`: a JSON merge patch; honours `If-Match`.
-    func update(_ request: Request, _ context: RequestContext) throws -> Response {
-        try write(request, context, decode: UserInput.patch, apply: service.update(id:applying:expectedVersions:))
-    }
-
-    /// PUT and PATCH: decode the body, apply it to the user named in the path under the versions
-    /// `If-Match` accepts, and answer with the result.
-    private func write<Input>(
-        _ request: Request, _ context: RequestContext,
-        decode: (JSONValue) throws(DomainError) -> Input,
-        apply: (Int64, Input, Set<Int>?) throws -> User
-    ) throws -> Response {
-        let input = try decode(JSONValue.parse(request.body))
-        let user = try apply(context.integerParameter("id"), input, EntityTag.acceptedVersions(ifMatch: request.header("if-match")))
-        return UserRepresentation.response(user)
-    }
-
     /// `DELETE /users/{id}`: soft delete, 204; honours `If-Match`.
-    func delete(_ request: Request, _ context: RequestContext) throws -> Response {
+    func delete(_ request: Request, _ auth: AuthenticatedContext) throws -> Response {
         try service.delete(
-            id: context.integerParameter("id"),
-            expectedVersions: EntityTag.acceptedVersions(ifMatch: request.header("if-match")))
+            id: auth.context.integerParameter("id"),
+            expectedVersions: EntityTag.acceptedVersions(ifMatch: request.header("if-match")), by: auth.caller)
         return .empty(204)
     }
 

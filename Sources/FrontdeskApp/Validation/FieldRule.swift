@@ -32,6 +32,30 @@ struct FieldRule<Value>: Sendable {
         }
     }
 
+    /// A password: 8 to 128 characters counted after NFKC normalisation (NIST SP 800-63B), any
+    /// Unicode, spaces kept as typed. Returned as given; `PasswordHasher` normalises it.
+    static func password(_ name: String) -> FieldRule<String> {
+        FieldRule<String>(name: name) { value throws(FieldMessage) in
+            guard case .string(let password) = value else { throw FieldMessage("must be a string, not \(value.typeName)") }
+            guard (8...128).contains(password.precomposedStringWithCompatibilityMapping.unicodeScalars.count) else {
+                throw FieldMessage("must be 8 to 128 characters long")
+            }
+            return password
+        }
+    }
+
+    /// A credential as typed at login: a non-empty string of at most `maxLength` characters, taken
+    /// exactly as given. No other rule applies, so a login never hints at the password rules.
+    static func credential(_ name: String, maxLength: Int) -> FieldRule<String> {
+        FieldRule<String>(name: name) { value throws(FieldMessage) in
+            guard case .string(let text) = value else { throw FieldMessage("must be a string, not \(value.typeName)") }
+            guard !text.isEmpty, text.unicodeScalars.count <= maxLength else {
+                throw FieldMessage("must be 1 to \(maxLength) characters long")
+            }
+            return text
+        }
+    }
+
     /// An integer within `range`; fractions, strings and booleans are refused.
     static func integer(_ name: String, range: ClosedRange<Int>) -> FieldRule<Int> {
         FieldRule<Int>(name: name) { value throws(FieldMessage) in

@@ -7,8 +7,9 @@ struct ObjectReader {
     private(set) var errors: [FieldError] = []
 
     /// Starts reading `body`, which must be an object whose members are all in `writable`;
-    /// members in `readOnly` are named as such, anything else as unknown.
-    init(_ body: JSONValue, writable: Set<String>, readOnly: Set<String>) {
+    /// members in `refused` get its reason, members in `readOnly` are named as such, anything
+    /// else as unknown.
+    init(_ body: JSONValue, writable: Set<String>, readOnly: Set<String>, refused: [String: String] = [:]) {
         guard case .object(let members) = body else {
             self.members = [:]
             errors.append(FieldError(field: "body", message: "must be a JSON object, not \(body.typeName)"))
@@ -16,7 +17,7 @@ struct ObjectReader {
         }
         self.members = members
         for name in members.keys.sorted() where !writable.contains(name) {
-            let message = readOnly.contains(name) ? "is read-only" : "is not a known field"
+            let message = refused[name] ?? (readOnly.contains(name) ? "is read-only" : "is not a known field")
             errors.append(FieldError(field: name, message: message))
         }
     }
@@ -80,7 +81,8 @@ struct ObjectReader {
         if !errors.isEmpty { throw .invalid(errors) }
     }
 
-    private mutating func fail(_ field: String, _ message: String) {
+    /// Records a problem that involves more than one field's rule.
+    mutating func fail(_ field: String, _ message: String) {
         errors.append(FieldError(field: field, message: message))
     }
 }

@@ -1,0 +1,113 @@
+import Postgres
+
+/// Sessions, refresh tokens and revoked access tokens in PostgreSQL. Each operation that changes
+/// more than one row is one statement, so it is atomic without an explicit transaction.
+public struct PostgresSessionRepository: SessionRepository {
+    private let database: Database
+
+    /// Creates the repository on a worker's database handle.
+    public init(database: Database) {
+        self.database = database
+    }
+
+    private static let openStatement = Statement("sessions_open", """
+        WITH session AS (INSERT INTO sessions (user_id) VALUES ($1) RETURNING id)
+        INSERT INTO refresh_tokens (token_hash, session_id, expires_at)
+        SELECT decode($2, 'hex'), id, now() + make_interval(secs => $3) FROM session
+        RETURNING session_id
+        """)
+
+    public func openSession(userID: Int64, refreshTokenHash: String, lifetime: Int) throws -> Int64 {
+        let result = try database.query(Self.openStatement, [String(userID), refreshTokenHash, String(lifetime)])
+        return result.integer(row: 0, column: 0) ?? 0
+    }
+
+    private static let rotateStatement = Statement("refresh_tokens_rotate", """
+        WITH spent AS (
+            UPDATE refresh_tokens t SET spent_at = now()
+            FROM sessions s, users u
+            WHERE t.token_hash = decode($1, 'hex') AND t.spent_at IS NULL AND t.expires_at > now()
+              AND s.id = t.session_id AND s.revoked_at IS NULL
+              AND u.id = s.user_id AND u.deleted_at IS NULL AND u.active
+            RETURNING t.session_id, s.user_id
+        ), successor AS (
+            INSERT INTO refresh_tokens (token_hash, session_id, expires_at)
+            SELECT decode($2, 'hex'), session_id, now() + make_interval(secs => $3) FROM spent
+        )
+        SELECT session_id, user_id FROM spent
+        """)
+
+    public func rotate(refreshTokenHash: String, successorHash: String, lifetime: Int) throws -> (sessionID: Int64, userID: Int64)? {
+        let result = try database.query(Self.rotateStatement, [refreshTokenHash, successorHash, String(lifetime)])
+        guard result.rowCount == 1, let session = result.integer(row: 0, column: 0), let user = result.integer(row: 0, column: 1) else {
+            return nil
+        }
+        return (session, user)
+    }
+
+    private static let revokeReusedStatement = Statement("sessions_revoke_reused", """
+        UPDATE sessions SET revoked_at = now(), revoked_reason = 'reuse'
+        WHERE revoked_at IS NULL
+          AND id = (SELECT session_id FROM refresh_tokens WHERE token_hash = decode($1, 'hex') AND spent_at IS NOT NULL)
+        RETURNING id
+        """)
+
+    public func revokeSessionOfSpentToken(refreshTokenHash: String) throws -> Int64? {
+        let result = try database.query(Self.revokeReusedStatement, [refreshTokenHash])
+        return result.rowCount == 1 ? result.integer(row: 0, column: 0) : nil
+    }
+
+    private static let logoutStatement = Statement("sessions_logout", """
+        WITH revoked AS (
+            UPDATE sessions SET revoked_at = now(), revoked_reason = 'logout' WHERE id = $1 AND revoked_at IS NULL
+        ), denied AS (
+            INSERT INTO revoked_access_tokens (jti, expires_at) VALUES ($2::uuid, to_timestamp($3))
+            ON CONFLICT (jti) DO NOTHING
+        )
+        DELETE FROM revoked_access_tokens
+        WHERE jti IN (SELECT jti FROM revoked_access_tokens WHERE expires_at < now() LIMIT 100)
+        """)
+
+    public func logout(sessionID: Int64, tokenID: String, tokenExpiresAt: Int64) throws {
+        _ = try database.query(Self.logoutStatement, [String(sessionID), tokenID, String(tokenExpiresAt)])
+    }
+
+    private static let revokeOthersStatement = Statement("sessions_revoke_others", """
+        UPDATE sessions SET revoked_at = now(), revoked_reason = 'password_change'
+        WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL
+        """)
+
+    public func revokeOtherSessions(userID: Int64, keeping: Int64) throws {
+        _ = try database.query(Self.revokeOthersStatement, [String(userID), String(keeping)])
+    }
+
+    // One round trip per authenticated request: the user's current row, whether the token's
+    // `jti` is denied, and whether its session is still live.
+    private static let accessStatement = Statement("sessions_access_state", """
+        SELECT \(PostgresUserRepository.columns),
+            EXISTS (SELECT 1 FROM revoked_access_tokens WHERE jti = $2::uuid)
+            OR NOT EXISTS (SELECT 1 FROM sessions WHERE id = $3 AND user_id = $1 AND revoked_at IS NULL)
+        FROM users WHERE id = $1 AND deleted_at IS NULL
+        """)
+
+    public func accessState(userID: Int64, tokenID: String, sessionID: Int64) throws -> AccessState {
+        let result = try database.query(Self.accessStatement, [String(userID), tokenID, String(sessionID)])
+        guard result.rowCount == 1 else { return .accountUnavailable }
+        let user = PostgresUserRepository.user(result, row: 0)
+        if result.boolean(row: 0, column: PostgresUserRepository.columnCount) ?? true { return .revoked }
+        return user.profile.isActive ? .granted(user) : .accountUnavailable
+    }
+
+    private static let pruneStatement = Statement("sessions_prune", """
+        WITH tokens AS (
+            DELETE FROM refresh_tokens
+            WHERE token_hash IN (SELECT token_hash FROM refresh_tokens WHERE expires_at < now() LIMIT 100)
+        )
+        DELETE FROM revoked_access_tokens
+        WHERE jti IN (SELECT jti FROM revoked_access_tokens WHERE expires_at < now() LIMIT 100)
+        """)
+
+    public func pruneExpired() throws {
+        _ = try database.query(Self.pruneStatement)
+    }
+}

@@ -1,0 +1,30 @@
+/// Storage of sessions (refresh-token families), refresh tokens and revoked access tokens.
+public protocol SessionRepository {
+    /// Opens a session for the user with its first refresh token; returns the session id.
+    func openSession(userID: Int64, refreshTokenHash: String, lifetime: Int) throws -> Int64
+    /// Atomically spends a live refresh token and stores its successor in the same session.
+    /// Returns nil when the token is unknown, spent, expired or revoked, or its user is deleted
+    /// or inactive.
+    func rotate(refreshTokenHash: String, successorHash: String, lifetime: Int) throws -> (sessionID: Int64, userID: Int64)?
+    /// If this refresh token was already spent, revokes its whole session (the token was
+    /// stolen, or replayed) and returns the session's id.
+    func revokeSessionOfSpentToken(refreshTokenHash: String) throws -> Int64?
+    /// Revokes the session and denies the access token until it expires; prunes expired denials.
+    func logout(sessionID: Int64, tokenID: String, tokenExpiresAt: Int64) throws
+    /// Revokes every live session of the user except `keeping`.
+    func revokeOtherSessions(userID: Int64, keeping: Int64) throws
+    /// What an access token for `userID` with this `jti` and session finds now.
+    func accessState(userID: Int64, tokenID: String, sessionID: Int64) throws -> AccessState
+    /// Deletes a bounded batch of expired refresh tokens and denials.
+    func pruneExpired() throws
+}
+
+/// Whether an access token that verified still grants access.
+public enum AccessState: Sendable {
+    /// Yes, as this user (current row).
+    case granted(User)
+    /// Its `jti` or its session was revoked.
+    case revoked
+    /// The user is deleted or deactivated.
+    case accountUnavailable
+}

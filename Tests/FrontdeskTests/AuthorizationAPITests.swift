@@ -1,0 +1,109 @@
+import FrontdeskApp
+import HTTPCore
+import Postgres
+import Testing
+
+/// Who may do what to which user, through the whole application on the real database.
+@Suite("Authorization on users")
+struct AuthorizationAPITests {
+    let app: HTTPApplication
+    let database: Database
+    let unique = TestSupport.uniqueToken()
+
+    init() {
+        (app, database) = TestSupport.makeApplication()
+    }
+
+    private func send(_ method: String, _ path: String, _ body: String? = nil, as account: TestAccount) -> Response {
+        if let body { return app.respond(to: TestSupport.json(method, path, body, bearer: account.accessToken)) }
+        return app.respond(to: TestSupport.request(method, path, bearer: account.accessToken))
+    }
+
+    @Test("user A cannot read, change or delete user B (404), while an admin can")
+    func ownership() throws {
+        let alice = try TestAccount.register(app, "alice", unique: unique)
+        let bob = try TestAccount.register(app, "bob", unique: unique)
+        let admin = try TestAccount.admin(app, database, unique: unique)
+        let bobPath = "/api/v1/users/\(bob.id)"
+        #expect(send("GET", bobPath, as: alice).status == 404)
+        #expect(send("PATCH", bobPath, #"{"name":"Hacked"}"#, as: alice).status == 404)
+        #expect(send("PUT", bobPath, #"{"email":"b@example.com","name":"Hacked","age":null}"#, as: alice).status == 404)
+        #expect(send("DELETE", bobPath, as: alice).status == 404)
+        #expect(send("GET", "/api/v1/users/\(Int64.max)", as: alice).json.withoutOccurrenceFields() == send("GET", bobPath, as: alice).json.withoutOccurrenceFields(), "probing ids learns nothing")
+        #expect(send("GET", bobPath, as: bob).json["name"].stringValue == "bob")
+        #expect(send("GET", bobPath, as: admin).status == 200)
+        #expect(send("PATCH", bobPath, #"{"name":"Robert"}"#, as: admin).json["name"].stringValue == "Robert")
+        #expect(send("GET", "/api/v1/users/me", as: bob).json["name"].stringValue == "Robert")
+        #expect(send("DELETE", bobPath, as: admin).status == 204)
+    }
+
+    @Test("only admins list and create users (403 for others)")
+    func adminOnlyRoutes() throws {
+        let carol = try TestAccount.register(app, "carol", unique: unique)
+        let admin = try TestAccount.admin(app, database, unique: unique)
+        let list = send("GET", "/api/v1/users", as: carol)
+        #expect(list.status == 403)
+        #expect(list.json["code"].stringValue == "users.admin_only")
+        let body = #"{"email":"made.\#(unique)@example.com","name":"Made","password":"long enough","role":"admin"}"#
+        #expect(send("POST", "/api/v1/users", body, as: carol).status == 403)
+        #expect(send("GET", "/api/v1/users", as: admin).status == 200)
+        let made = send("POST", "/api/v1/users", body, as: admin)
+        #expect(made.status == 201)
+        #expect(made.json["role"].stringValue == "admin")
+    }
+
+    @Test("no one makes themself admin or active, or writes read-only fields")
+    func massAssignment() throws {
+        let dan = try TestAccount.register(app, "dan", unique: unique)
+        for body in [#"{"role":"admin"}"#, #"{"active":true}"#, #"{"id":1}"#, #"{"version":9}"#, #"{"password_hash":"$argon2id$x"}"#, #"{"created_at":"2020-01-01T00:00:00Z"}"#] {
+            let response = send("PATCH", "/api/v1/users/me", body, as: dan)
+            #expect(response.status == 422, "\(body)")
+        }
+        let put = send("PUT", "/api/v1/users/\(dan.id)", #"{"email":"\#(dan.email)","name":"Dan","age":30,"role":"admin","active":true}"#, as: dan)
+        #expect(put.json.errorFields == ["active", "role"])
+        let me = send("GET", "/api/v1/users/me", as: dan)
+        #expect(me.json["role"].stringValue == "user")
+        #expect(me.json["version"].integerValue == 1)
+        let ownPut = send("PUT", "/api/v1/users/\(dan.id)", #"{"email":"\#(dan.email)","name":"Daniel","age":30}"#, as: dan)
+        #expect(ownPut.status == 200)
+        #expect(ownPut.json["name"].stringValue == "Daniel")
+        let admin = try TestAccount.admin(app, database, unique: unique)
+        let otherEmail = send("PATCH", "/api/v1/users/\(dan.id)", #"{"email":"taken.\#(unique)@example.com"}"#, as: admin)
+        #expect(otherEmail.json.errorFields == ["email"])
+    }
+
+    @Test("a deleted or deactivated user's unexpired token is refused at once")
+    func revokedAccounts() throws {
+        let erin = try TestAccount.register(app, "erin", unique: unique)
+        let fred = try TestAccount.register(app, "fred", unique: unique)
+        let admin = try TestAccount.admin(app, database, unique: unique)
+        #expect(send("DELETE", "/api/v1/users/me", as: erin).status == 405)
+        #expect(send("DELETE", "/api/v1/users/\(erin.id)", as: erin).status == 204)
+        let deleted = send("GET", "/api/v1/users/me", as: erin)
+        #expect(deleted.status == 401)
+        #expect(deleted.json["code"].stringValue == "auth.account_unavailable")
+        #expect(send("PATCH", "/api/v1/users/\(fred.id)", #"{"active":false}"#, as: admin).status == 200)
+        #expect(send("GET", "/api/v1/users/me", as: fred).json["code"].stringValue == "auth.account_unavailable")
+        let login = app.respond(to: TestSupport.json("POST", "/api/v1/auth/login", #"{"email":"\#(fred.email)","password":"\#(fred.password)"}"#))
+        #expect(login.status == 401)
+    }
+
+    @Test("a demoted admin loses admin rights with the next request")
+    func demotion() throws {
+        let first = try TestAccount.admin(app, database, unique: unique)
+        let second = try TestAccount.admin(app, database, unique: unique + "b")
+        #expect(send("GET", "/api/v1/users", as: second).status == 200)
+        #expect(send("PATCH", "/api/v1/users/\(second.id)", #"{"role":"user"}"#, as: first).json["role"].stringValue == "user")
+        #expect(send("GET", "/api/v1/users", as: second).status == 403)
+    }
+}
+
+extension JSONValue {
+    /// The same problem without `request_id` and `instance`, to compare two problems.
+    func withoutOccurrenceFields() -> JSONValue {
+        guard case .object(var members) = self else { return self }
+        members["request_id"] = nil
+        members["instance"] = nil
+        return .object(members)
+    }
+}
