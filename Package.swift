@@ -50,6 +50,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .executableTarget(
+            name: "frontdesk-bench",
+            dependencies: ["FrontdeskApp", "Argon2"],
+            path: "Sources/frontdesk-bench"
+        ),
         .testTarget(
             name: "FrontdeskTests",
             dependencies: [

@@ -50,6 +50,16 @@ struct AccessTokensTests {
         #expect(problem("\(parts[0]).\(promoted).\(parts[2])") == .badSignature)
     }
 
+    @Test("a signature with a non-canonical last character is refused, though it decodes to the same bytes")
+    func nonCanonicalSignature() throws {
+        let token = try tokens.issue(userID: 1, role: .user, sessionID: 1, now: now)
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        let last = alphabet.firstIndex(of: token.last!)!
+        let sibling = alphabet[(last & ~0b11) | ((last + 1) & 0b11)]  // same top 4 bits, other unused bits
+        #expect(problem(String(token.dropLast()) + String(sibling)) == .malformedToken)
+        #expect(problem(token) == nil)
+    }
+
     @Test("a token signed with another secret under our kid is refused")
     func forgedSignature() throws {
         let (header, payload) = TokenForgery.parts(of: try tokens.issue(userID: 1, role: .user, sessionID: 1, now: now))
