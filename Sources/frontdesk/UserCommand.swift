@@ -18,7 +18,7 @@ struct CreateUser: ParsableCommand {
         discussion: """
             The password is read from the first line of --password-file, or of standard input, never from \
             the command line (where other users could see it in the process list). It follows the API's \
-            rules: 8 to 128 characters, not the email. Exit status: 0 created, 1 refused (the reason is printed).
+            rules: 8 to 128 characters, not the email. Exit status: 0 created, 64 refused (the reason is printed).
             """)
 
     @Flag(help: "Create the account as an admin (required: the API creates ordinary users).")
