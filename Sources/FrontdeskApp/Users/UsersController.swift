@@ -86,6 +86,8 @@ public struct UsersController {
         _ request: Request, _ auth: AuthenticatedContext, id: Int64,
         decode: (JSONValue, UserFieldAccess) throws(DomainError) -> UserPatch
     ) throws -> Response {
+        // Before decoding, so that someone else's id is a 404 whatever the body, never a 422
+        // that would tell it apart from an id that does not exist.
         guard auth.caller.mayAccessUser(id) else { throw DomainError.notFound(resource: "user") }
         let patch = try decode(JSONValue.parse(request.body), UserFieldAccess(caller: auth.caller, targetID: id))
         let user = try service.update(
