@@ -28,6 +28,11 @@ let package = Package(
             providers: [.apt(["libargon2-dev"])]
         ),
         .target(name: "Argon2", dependencies: ["CArgon2"]),
+        .systemLibrary(name: "CSupervisor"),
+        .target(
+            name: "Supervisor",
+            dependencies: ["CSupervisor", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(name: "FastCGI", dependencies: ["CFastCGI", "HTTPCore"]),
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         .target(
@@ -45,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "frontdesk",
             dependencies: [
-                "FrontdeskApp", "FastCGI", "HTTPCore", "Postgres",
+                "FrontdeskApp", "FastCGI", "HTTPCore", "Postgres", "Supervisor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

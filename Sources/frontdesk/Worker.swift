@@ -26,12 +26,7 @@ struct Worker: ParsableCommand {
     var maxRequests: Int?
 
     func run() throws {
-        if let logFile {
-            let descriptor = open(logFile, O_WRONLY | O_APPEND | O_CREAT, 0o640)
-            guard descriptor >= 0 else { throw ValidationError("cannot open log file \(logFile)") }
-            dup2(descriptor, 2)
-            close(descriptor)
-        }
+        if let logFile { try redirectStandardError(to: logFile) }
         let configuration = try loadConfiguration()
         let logger = bootstrapLogging(level: configuration.logLevel)
         for warning in configuration.warnings { logger.warning("\(warning)") }

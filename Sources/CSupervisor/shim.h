@@ -1,0 +1,16 @@
+#ifndef FRONTDESK_CSUPERVISOR_SHIM_H
+#define FRONTDESK_CSUPERVISOR_SHIM_H
+#include <signal.h>
+#include <spawn.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <poll.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+/* The <sys/wait.h> status macros do not import into Swift. */
+static inline int frontdesk_exited(int status) { return WIFEXITED(status); }
+static inline int frontdesk_exit_status(int status) { return WEXITSTATUS(status); }
+static inline int frontdesk_signaled(int status) { return WIFSIGNALED(status); }
+static inline int frontdesk_term_signal(int status) { return WTERMSIG(status); }
+#endif
