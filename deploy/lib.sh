@@ -3,7 +3,7 @@
 
 REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export PATH="/opt/swift/usr/bin:$PATH"
-APT_PACKAGES=(libfcgi-dev spawn-fcgi nginx postgresql libpq-dev libargon2-dev curl jq ca-certificates)
+APT_PACKAGES=(libfcgi-dev spawn-fcgi nginx postgresql libpq-dev libargon2-dev curl jq python3 ca-certificates)
 WORKER_USER=${FRONTDESK_USER:-frontdesk}
 
 log() { printf '==> %s\n' "$*" >&2; }
