@@ -6,11 +6,17 @@ public struct FastCGIWorker {
     private let connection: FastCGIConnection
     private let maxBodyBytes: Int
     private let respond: (Request) -> Response
+    private let activity: any WorkerActivity
 
     /// Creates a worker serving `respond` on `connection`; bodies are read up to `maxBodyBytes` + 1.
-    public init(connection: FastCGIConnection, maxBodyBytes: Int, respond: @escaping (Request) -> Response) {
+    /// `activity` hears when each request starts and ends (the supervisor's scoreboard).
+    public init(
+        connection: FastCGIConnection, maxBodyBytes: Int, activity: any WorkerActivity = NoActivity(),
+        respond: @escaping (Request) -> Response
+    ) {
         self.connection = connection
         self.maxBodyBytes = maxBodyBytes
+        self.activity = activity
         self.respond = respond
     }
 
@@ -20,12 +26,17 @@ public struct FastCGIWorker {
     public func run(maxRequests: Int? = nil) -> Int {
         var served = 0
         while connection.accept() {
-            let request = makeRequest(parameters: connection.parameters())
+            let parameters = connection.parameters()
+            let method = parameters.first { $0.name == "REQUEST_METHOD" }?.value ?? "?"
+            let uri = parameters.first { $0.name == "DOCUMENT_URI" || $0.name == "REQUEST_URI" }?.value ?? "?"
+            activity.requestStarted(method + " " + uri)
+            let request = makeRequest(parameters: parameters)
             let response = respond(request)
             connection.write(Self.encodeHead(response))
             connection.write(response.body)
             connection.finish()
             served += 1
+            activity.requestFinished(served: served)
             if connection.isShuttingDown { break }
             if let maxRequests, served >= maxRequests { break }
         }
@@ -84,4 +95,20 @@ public struct FastCGIWorker {
         head += "\r\n"
         return Array(head.utf8)
     }
+}
+
+/// Hears what a worker is doing, request by request.
+public protocol WorkerActivity {
+    /// A request was accepted; `summary` is its method and path.
+    func requestStarted(_ summary: String)
+    /// The request was answered; `served` counts every request so far.
+    func requestFinished(served: Int)
+}
+
+/// Activity that nobody watches.
+public struct NoActivity: WorkerActivity {
+    /// Creates it.
+    public init() {}
+    public func requestStarted(_ summary: String) {}
+    public func requestFinished(served: Int) {}
 }

@@ -27,7 +27,7 @@ enum ProcessControl {
 
     /// Starts `path` with `arguments`, sharing our fd 0 (the listening socket), with its stdout
     /// and stderr on `outputDescriptor`, every signal at its default and none blocked.
-    static func spawn(path: String, arguments: [String], outputDescriptor: Int32) throws(Failure) -> pid_t {
+    static func spawn(path: String, arguments: [String], extraEnvironment: [String: String], outputDescriptor: Int32) throws(Failure) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -47,8 +47,12 @@ enum ProcessControl {
 
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        var environment = ProcessInfo.processInfo.environment
+        environment.merge(extraEnvironment) { _, extra in extra }
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
+        let status = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
         guard status == 0 else { throw Failure("posix_spawn \(path)", status) }
         return pid
     }

@@ -30,12 +30,19 @@ public final class Supervisor {
         public var pidFile: String?
         /// Holds the wanted worker count for USR2 (`deploy/pool scale`).
         public var controlFile: String?
+        /// The shared status table workers write (`frontdesk status` reads it).
+        public var scoreboardPath: String?
+        /// Seconds a worker may spend on one request before it is killed and replaced (0: never).
+        public var requestTimeout: Int
 
         /// Creates a configuration.
         public init(
             binary: String, workerArguments: [String], workers: Int, maxRequests: Int = 0, maxRequestsJitter: Int = 0,
-            gracefulTimeout: Int = 10, pidFile: String? = nil, controlFile: String? = nil
+            gracefulTimeout: Int = 10, pidFile: String? = nil, controlFile: String? = nil,
+            scoreboardPath: String? = nil, requestTimeout: Int = 0
         ) {
+            self.scoreboardPath = scoreboardPath
+            self.requestTimeout = requestTimeout
             self.binary = binary
             self.workerArguments = workerArguments
             self.workers = workers
@@ -52,7 +59,9 @@ public final class Supervisor {
         let output: Int32
         let startedAt: ContinuousClock.Instant
         let generation: Int
+        let slot: Int?
         var isRetiring = false
+        var killedAsHung = false
         var pendingOutput: [UInt8] = []
     }
 
@@ -67,6 +76,7 @@ public final class Supervisor {
     private var nextSpawnAllowed = ContinuousClock.now
     private var reloadQueue: [pid_t] = []
     private var reloadReplacement: (pid: pid_t, spawnedAt: ContinuousClock.Instant)?
+    private var scoreboard: Scoreboard?
 
     /// A worker that lives less than this is counted as dying at start-up.
     static let startupGrace = Duration.seconds(1)
@@ -83,6 +93,7 @@ public final class Supervisor {
     public func run() throws {
         let signals = try ProcessControl.SignalQueue([SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR2, SIGTTIN, SIGTTOU])
         signal(SIGPIPE, SIG_IGN)
+        if let path = configuration.scoreboardPath { scoreboard = try Scoreboard(path: path, create: true) }
         logger.info("supervisor started", metadata: ["workers": "\(configuration.workers)", "binary": "\(configuration.binary)"])
         while !(isStopping && workers.isEmpty) {
             maintainPool()
@@ -92,6 +103,7 @@ public final class Supervisor {
             for signal in signals.pending() { handle(signal) }
             for (pid, exit) in ProcessControl.reapExited() { workerExited(pid, exit) }
             if let stopDeadline, ContinuousClock.now >= stopDeadline { killRemaining() }
+            killHungWorkers()
         }
         logger.info("supervisor stopped")
     }
@@ -169,8 +181,16 @@ public final class Supervisor {
                 let budget = configuration.maxRequests + Int.random(in: 0...max(0, configuration.maxRequestsJitter))
                 arguments += ["--max-requests", String(budget)]
             }
-            let pid = try ProcessControl.spawn(path: configuration.binary, arguments: arguments, outputDescriptor: pipe.write)
-            workers[pid] = Worker(pid: pid, output: pipe.read, startedAt: .now, generation: generation)
+            let used = Set(workers.values.compactMap(\.slot))
+            let slot = scoreboard == nil ? nil : (0..<Scoreboard.slotCount).first { !used.contains($0) }
+            var environment: [String: String] = [:]
+            if let slot, let path = configuration.scoreboardPath {
+                environment = ["FRONTDESK_SCOREBOARD": path, "FRONTDESK_SCOREBOARD_SLOT": String(slot)]
+            }
+            let pid = try ProcessControl.spawn(
+                path: configuration.binary, arguments: arguments, extraEnvironment: environment, outputDescriptor: pipe.write)
+            if let slot { scoreboard?.claim(slot, pid: Int64(pid)) }
+            workers[pid] = Worker(pid: pid, output: pipe.read, startedAt: .now, generation: generation, slot: slot)
             logger.info("worker started", metadata: ["worker.pid": "\(pid)", "reason": "\(reason)", "generation": "\(generation)"])
             writePidFile()
             return pid
@@ -192,6 +212,7 @@ public final class Supervisor {
         guard let worker = workers.removeValue(forKey: pid) else { return }
         drainOutput(worker.output, final: true, worker: worker)
         close(worker.output)
+        if let slot = worker.slot { scoreboard?.release(slot) }
         writePidFile()
         let lifetime = ContinuousClock.now - worker.startedAt
         var metadata: Logger.Metadata = ["worker.pid": "\(pid)", "exit": "\(exit)", "lifetime_s": "\(lifetime.components.seconds)"]
@@ -199,7 +220,7 @@ public final class Supervisor {
             logger.info("worker exited", metadata: metadata)
             return
         }
-        let cause = exit == .exited(code: 0) ? "recycled" : "died"
+        let cause = worker.killedAsHung ? "hung" : exit == .exited(code: 0) ? "recycled" : "died"
         metadata["cause"] = "\(cause)"
         if cause == "died" && lifetime < Self.startupGrace {
             quickDeaths += 1
@@ -209,7 +230,25 @@ public final class Supervisor {
             logger.error("worker died at start-up; backing off (see its last lines above for why)", metadata: metadata)
         } else {
             quickDeaths = 0
-            logger.log(level: cause == "died" ? .error : .info, "worker exited; replacing it", metadata: metadata)
+            logger.log(level: cause == "recycled" ? .info : .error, "worker exited; replacing it", metadata: metadata)
+        }
+    }
+
+    /// Kills every worker busy with one request for longer than the request timeout; it is
+    /// replaced like any worker that died.
+    private func killHungWorkers() {
+        guard configuration.requestTimeout > 0, let scoreboard else { return }
+        let limit = UInt64(configuration.requestTimeout) * 1_000_000_000
+        let now = Scoreboard.monotonicNow()
+        for entry in scoreboard.entries() where entry.isBusy && now > entry.requestStarted && now - entry.requestStarted > limit {
+            let pid = pid_t(entry.pid)
+            guard let worker = workers[pid], !worker.killedAsHung else { continue }
+            workers[pid]!.killedAsHung = true
+            logger.error("worker hung: killing it", metadata: [
+                "worker.pid": "\(pid)", "request": "\(entry.summary)",
+                "busy_s": "\((now - entry.requestStarted) / 1_000_000_000)", "request_timeout_s": "\(configuration.requestTimeout)",
+            ])
+            ProcessControl.send(SIGKILL, to: pid)
         }
     }
 

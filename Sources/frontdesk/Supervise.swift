@@ -44,6 +44,12 @@ struct Supervise: ParsableCommand {
     @Option(help: "The file USR2 reads the wanted worker count from.")
     var controlFile: String?
 
+    @Option(help: "The shared status file workers write and `frontdesk status` reads.")
+    var scoreboard: String?
+
+    @Option(help: "Seconds a worker may spend on one request before it is killed and replaced (0: never; needs --scoreboard). Keep it above nginx's fastcgi_read_timeout, so nginx answers 504 first.")
+    var requestTimeout = 0
+
     func validate() throws {
         guard (1...256).contains(workers) else { throw ValidationError("--workers must be from 1 to 256") }
         guard maxRequests >= 0, maxRequestsJitter >= 0, gracefulTimeout >= 0 else { throw ValidationError("counts and timeouts must not be negative") }
@@ -57,7 +63,8 @@ struct Supervise: ParsableCommand {
         let supervisor = Supervisor(
             configuration: Supervisor.Configuration(
                 binary: executable, workerArguments: ["worker"], workers: workers, maxRequests: maxRequests,
-                maxRequestsJitter: maxRequestsJitter, gracefulTimeout: gracefulTimeout, pidFile: pidFile, controlFile: controlFile),
+                maxRequestsJitter: maxRequestsJitter, gracefulTimeout: gracefulTimeout, pidFile: pidFile, controlFile: controlFile,
+                scoreboardPath: scoreboard, requestTimeout: requestTimeout),
             logger: logger)
         try supervisor.run()
     }

@@ -3,6 +3,7 @@ import FastCGI
 import Foundation
 import FrontdeskApp
 import Logging
+import Supervisor
 
 /// `frontdesk worker`: serves FastCGI requests one at a time until SIGTERM.
 struct Worker: ParsableCommand {
@@ -34,8 +35,13 @@ struct Worker: ParsableCommand {
         let application = Frontdesk.makeApplication(configuration: configuration, database: database, logger: logger)
         let connection = try FastCGIConnection(socketPath: socket)
         logger.info("worker started", metadata: ["socket": "\(socket ?? "fd 0")"])
-        let worker = FastCGIWorker(connection: connection, maxBodyBytes: configuration.maxBodyBytes, respond: application.respond)
+        let activity: any WorkerActivity = ScoreboardSlot.fromEnvironment() ?? NoActivity()
+        let worker = FastCGIWorker(
+            connection: connection, maxBodyBytes: configuration.maxBodyBytes, activity: activity, respond: application.respond)
         let served = worker.run(maxRequests: maxRequests)
         logger.info("worker stopped", metadata: ["requests": "\(served)"])
     }
 }
+
+/// The supervisor's scoreboard hears about each request the worker serves.
+extension ScoreboardSlot: WorkerActivity {}

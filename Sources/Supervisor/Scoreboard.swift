@@ -1,0 +1,116 @@
+import CSupervisor
+import Foundation
+
+/// A small shared-memory table, one slot per worker, that workers write and the supervisor and
+/// `frontdesk status` read: who is busy with what since when, and how much each has served. The
+/// only file that maps memory.
+///
+/// Each slot has a single writer (its worker, or the supervisor while the slot is free), so no
+/// locks: a reader may see a field a moment old, which status and the hang check tolerate.
+public final class Scoreboard: @unchecked Sendable {
+    /// Slots in the file: the most workers one pool can run.
+    public static let slotCount = 256
+    static let slotSize = 128
+    static let summaryOffset = 40
+    static let summaryLength = slotSize - summaryOffset
+
+    /// What a slot says.
+    public struct Entry: Sendable {
+        public let slot: Int
+        public let pid: Int64
+        public let isBusy: Bool
+        /// CLOCK_MONOTONIC nanoseconds when the current request started (busy only).
+        public let requestStarted: UInt64
+        public let requestsServed: Int64
+        /// Seconds since 1970 when the worker started.
+        public let startedAt: Int64
+        /// Method and path of the current (or last) request.
+        public let summary: String
+    }
+
+    private let base: UnsafeMutableRawPointer
+
+    /// Maps the scoreboard at `path`, creating it (zeroed) when `create` is set.
+    public init(path: String, create: Bool) throws {
+        let size = Self.slotCount * Self.slotSize
+        let descriptor = open(path, create ? (O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC) : (O_RDWR | O_CLOEXEC), 0o600)
+        guard descriptor >= 0 else { throw ProcessControl.Failure("open \(path)") }
+        defer { close(descriptor) }
+        if create { guard ftruncate(descriptor, off_t(size)) == 0 else { throw ProcessControl.Failure("ftruncate \(path)") } }
+        guard let mapped = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0), mapped != MAP_FAILED else {
+            throw ProcessControl.Failure("mmap \(path)")
+        }
+        base = mapped
+    }
+
+    /// Now on CLOCK_MONOTONIC, in nanoseconds: the same clock in every process on the machine.
+    public static func monotonicNow() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
+
+    private func field(_ slot: Int, _ offset: Int) -> UnsafeMutablePointer<Int64> {
+        (base + slot * Self.slotSize + offset).assumingMemoryBound(to: Int64.self)
+    }
+
+    /// Claims `slot` for a new worker (the supervisor, before the worker runs).
+    public func claim(_ slot: Int, pid: Int64) {
+        memset(base + slot * Self.slotSize, 0, Self.slotSize)
+        field(slot, 32).pointee = Int64(time(nil))
+        field(slot, 0).pointee = pid
+    }
+
+    /// Frees `slot` after its worker exited.
+    public func release(_ slot: Int) {
+        memset(base + slot * Self.slotSize, 0, Self.slotSize)
+    }
+
+    /// The worker in `slot` started a request.
+    public func markBusy(_ slot: Int, summary: String) {
+        field(slot, 16).pointee = Int64(bitPattern: Self.monotonicNow())
+        let bytes = Array(summary.utf8.prefix(Self.summaryLength - 1)) + [0]
+        bytes.withUnsafeBytes { (base + slot * Self.slotSize + Self.summaryOffset).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        field(slot, 8).pointee = 1
+    }
+
+    /// The worker in `slot` finished a request.
+    public func markIdle(_ slot: Int, served: Int) {
+        field(slot, 8).pointee = 0
+        field(slot, 24).pointee = Int64(served)
+    }
+
+    /// Every claimed slot.
+    public func entries() -> [Entry] {
+        (0..<Self.slotCount).compactMap { slot in
+            let pid = field(slot, 0).pointee
+            guard pid != 0 else { return nil }
+            let summaryPointer = (base + slot * Self.slotSize + Self.summaryOffset).assumingMemoryBound(to: CChar.self)
+            return Entry(
+                slot: slot, pid: pid, isBusy: field(slot, 8).pointee == 1,
+                requestStarted: UInt64(bitPattern: field(slot, 16).pointee), requestsServed: field(slot, 24).pointee,
+                startedAt: field(slot, 32).pointee, summary: String(cString: summaryPointer))
+        }
+    }
+}
+
+/// A worker's view of its own slot, as `FastCGIWorker` activity.
+public struct ScoreboardSlot {
+    let scoreboard: Scoreboard
+    let slot: Int
+
+    /// The slot named by `FRONTDESK_SCOREBOARD` and `FRONTDESK_SCOREBOARD_SLOT`, if the supervisor set them.
+    public static func fromEnvironment() -> ScoreboardSlot? {
+        let environment = ProcessInfo.processInfo.environment
+        guard let path = environment["FRONTDESK_SCOREBOARD"], let slot = environment["FRONTDESK_SCOREBOARD_SLOT"].flatMap(Int.init),
+              (0..<Scoreboard.slotCount).contains(slot), let scoreboard = try? Scoreboard(path: path, create: false)
+        else { return nil }
+        return ScoreboardSlot(scoreboard: scoreboard, slot: slot)
+    }
+
+    /// Marks the slot busy with `summary`.
+    public func requestStarted(_ summary: String) { scoreboard.markBusy(slot, summary: summary) }
+
+    /// Marks the slot idle.
+    public func requestFinished(served: Int) { scoreboard.markIdle(slot, served: served) }
+}
