@@ -4,10 +4,12 @@ import Postgres
 
 /// Builds the application from its configuration: the one wiring point.
 public enum Frontdesk {
-    /// The middleware chain around the router, written out once, outermost first.
+    /// The middleware chain around the router, written out once, outermost first. A supervised
+    /// worker passes `metrics` (where each response is counted) and `metricsPage` (`GET /metrics`).
     public static func makeApplication(
         configuration: Configuration, database: Database, logger: Logger,
-        now: @escaping @Sendable () -> Int64 = AuthService.systemClock
+        now: @escaping @Sendable () -> Int64 = AuthService.systemClock,
+        metrics: (any RequestMetrics)? = nil, metricsPage: (() -> String)? = nil
     ) -> HTTPApplication {
         let passwords = PasswordHasher(parameters: configuration.auth.passwordHashing)
         let userRepository = PostgresUserRepository(database: database)
@@ -22,9 +24,15 @@ public enum Frontdesk {
         HealthController(database: database).register(in: &router)
         AuthController(service: auth).register(in: &router)
         UsersController(service: UserService(repository: userRepository, passwords: passwords)).register(in: &router)
+        if let metricsPage {
+            // The pool's totals from the scoreboard; nginx lets only loopback reach it.
+            router.add("GET", "/metrics") { _, _ in
+                Response(status: 200, headers: [HeaderField("Content-Type", "text/plain; version=0.0.4; charset=utf-8")], body: Array(metricsPage().utf8))
+            }
+        }
         let middlewares: [any Middleware] = [
             RequestIDMiddleware(),
-            AccessLogMiddleware(),
+            AccessLogMiddleware(metrics: metrics),
             ErrorMiddleware(),
             LimitsMiddleware(maxBodyBytes: configuration.maxBodyBytes, formPaths: AuthController.formPaths),
             AuthMiddleware(authenticate: auth.authenticate(bearerToken:)),

@@ -1,9 +1,14 @@
 import Logging
 
-/// Writes one structured log line per request: method, route template, status, duration, user.
+/// Writes one structured log line per request (method, route template, status, duration, user)
+/// and counts it in `metrics`, when given.
 public struct AccessLogMiddleware: Middleware {
+    private let metrics: (any RequestMetrics)?
+
     /// Creates the middleware.
-    public init() {}
+    public init(metrics: (any RequestMetrics)? = nil) {
+        self.metrics = metrics
+    }
 
     /// Times the rest of the chain and logs the outcome.
     public func handle(_ request: Request, context: RequestContext, next: Responder) throws -> Response {
@@ -20,9 +25,17 @@ public struct AccessLogMiddleware: Middleware {
             ]
             if let userID = context.userID { metadata["user.id"] = "\(userID)" }
             context.logger.info("request", metadata: metadata)
+            metrics?.record(method: request.method, route: context.routeTemplate, status: status, microseconds: UInt64(max(0, micros)))
         }
         let response = try next(request, context)
         status = response.status
         return response
     }
+}
+
+/// Counts answered requests, for `/metrics`.
+public protocol RequestMetrics {
+    /// One response: the request's method, the matched route template (nil when none matched),
+    /// the status, and how long the chain took.
+    func record(method: String, route: String?, status: Int, microseconds: UInt64)
 }

@@ -5,11 +5,14 @@ import Logging
 public struct HTTPApplication {
     private let responder: Responder
     private let logger: Logger
+    /// Every `(method, template)` the router serves, in registration order (metrics label them).
+    public let routes: [(method: String, template: String)]
 
     /// Creates the application from its middlewares (outermost first) and its router.
     public init(middlewares: [any Middleware], router: Router, logger: Logger) {
         self.responder = middlewares.wrapping(router.respond)
         self.logger = logger
+        self.routes = router.registeredRoutes
     }
 
     /// Runs the request through the chain; never throws, and sends no body for HEAD.

@@ -27,6 +27,8 @@ public final class Database {
     private var nextAttempt: ContinuousClock.Instant?
     /// How many times a broken connection was replaced, for metrics.
     public private(set) var reconnectCount = 0
+    /// How many statements failed (connection problems, timeouts, server errors), for metrics.
+    public private(set) var errorCount = 0
 
     /// Creates the database handle; the connection is opened on first use.
     public init(configuration: Configuration) {
@@ -45,12 +47,17 @@ public final class Database {
             dropConnection()
         }
         let outsideTransaction = connection?.isIdle ?? true
-        do {
-            return try run(statement, parameters)
-        } catch let error where error.isConnectionProblem {
-            dropConnection()
-            guard outsideTransaction, statement.isReadOnly, error.isRetryable else { throw error }
-            return try run(statement, parameters)
+        do throws(PostgresError) {
+            do throws(PostgresError) {
+                return try run(statement, parameters)
+            } catch let error where error.isConnectionProblem {
+                dropConnection()
+                guard outsideTransaction, statement.isReadOnly, error.isRetryable else { throw error }
+                return try run(statement, parameters)
+            }
+        } catch {
+            errorCount += 1
+            throw error
         }
     }
 

@@ -14,6 +14,16 @@ public final class Scoreboard: @unchecked Sendable {
     static let summaryOffset = 40
     static let summaryLength = slotSize - summaryOffset
 
+    // After the slots: one block of request metrics per slot, then the archive block that keeps
+    // the counts of workers that exited, then the supervisor's restart counters, then the route
+    // labels. See `Metrics.swift` for the layout of a block.
+    static let metricsOffset = slotCount * slotSize
+    static let archiveBlock = slotCount
+    static let restartsOffset = metricsOffset + (slotCount + 1) * MetricsBlock.size
+    static let labelsOffset = restartsOffset + 64
+    static let labelSize = 64
+    static let fileSize = labelsOffset + MetricsBlock.routeKeys * labelSize
+
     /// What a slot says.
     public struct Entry: Sendable {
         public let slot: Int
@@ -32,7 +42,7 @@ public final class Scoreboard: @unchecked Sendable {
 
     /// Maps the scoreboard at `path`, creating it (zeroed) when `create` is set.
     public init(path: String, create: Bool) throws {
-        let size = Self.slotCount * Self.slotSize
+        let size = Self.fileSize
         let descriptor = open(path, create ? (O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC) : (O_RDWR | O_CLOEXEC), 0o600)
         guard descriptor >= 0 else { throw ProcessControl.Failure("open \(path)") }
         defer { close(descriptor) }
@@ -48,6 +58,44 @@ public final class Scoreboard: @unchecked Sendable {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
         return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
+
+    /// The metrics block of `slot` (or of the archive).
+    func metrics(_ block: Int) -> MetricsBlock {
+        MetricsBlock(base: (base + Self.metricsOffset + block * MetricsBlock.size).assumingMemoryBound(to: UInt64.self))
+    }
+
+    /// Adds the counts of the worker in `slot` to the archive and clears them (the supervisor,
+    /// after the worker exited), so totals never go backwards when workers are replaced.
+    public func archive(_ slot: Int) {
+        metrics(Self.archiveBlock).add(metrics(slot))
+        metrics(slot).clear()
+    }
+
+    /// Counts a worker replacement for `cause` (the supervisor).
+    public func countRestart(_ cause: RestartCause) {
+        (base + Self.restartsOffset).assumingMemoryBound(to: UInt64.self)[cause.rawValue] += 1
+    }
+
+    /// Replacements so far, by cause.
+    public func restarts() -> [RestartCause: UInt64] {
+        let counters = (base + Self.restartsOffset).assumingMemoryBound(to: UInt64.self)
+        return Dictionary(uniqueKeysWithValues: RestartCause.allCases.map { ($0, counters[$0.rawValue]) })
+    }
+
+    /// Writes the route labels (every worker of one binary writes the same ones).
+    public func writeRouteLabels(_ labels: [String]) {
+        for (index, label) in labels.prefix(MetricsBlock.routeKeys).enumerated() {
+            let bytes = Array(label.utf8.prefix(Self.labelSize - 1)) + [0]
+            bytes.withUnsafeBytes { (base + Self.labelsOffset + index * Self.labelSize).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        }
+    }
+
+    /// The route labels by route key; empty where none was written.
+    public func routeLabels() -> [String] {
+        (0..<MetricsBlock.routeKeys).map { index in
+            String(cString: (base + Self.labelsOffset + index * Self.labelSize).assumingMemoryBound(to: CChar.self))
+        }
     }
 
     private func field(_ slot: Int, _ offset: Int) -> UnsafeMutablePointer<Int64> {
@@ -113,4 +161,17 @@ public struct ScoreboardSlot {
 
     /// Marks the slot idle.
     public func requestFinished(served: Int) { scoreboard.markIdle(slot, served: served) }
+
+    /// Counts one response under `routeKey`.
+    public func record(routeKey: Int, status: Int, microseconds: UInt64) {
+        scoreboard.metrics(slot).record(routeKey: routeKey, status: status, microseconds: microseconds)
+    }
+
+    /// Publishes the worker's database counters.
+    public func setDatabase(errors: Int, reconnects: Int) {
+        scoreboard.metrics(slot).setDatabase(errors: errors, reconnects: reconnects)
+    }
+
+    /// The scoreboard this slot belongs to, for `/metrics`.
+    public var pool: Scoreboard { scoreboard }
 }

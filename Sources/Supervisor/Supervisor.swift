@@ -212,7 +212,10 @@ public final class Supervisor {
         guard let worker = workers.removeValue(forKey: pid) else { return }
         drainOutput(worker.output, final: true, worker: worker)
         close(worker.output)
-        if let slot = worker.slot { scoreboard?.release(slot) }
+        if let slot = worker.slot {
+            scoreboard?.archive(slot)
+            scoreboard?.release(slot)
+        }
         writePidFile()
         let lifetime = ContinuousClock.now - worker.startedAt
         var metadata: Logger.Metadata = ["worker.pid": "\(pid)", "exit": "\(exit)", "lifetime_s": "\(lifetime.components.seconds)"]
@@ -220,8 +223,10 @@ public final class Supervisor {
             logger.info("worker exited", metadata: metadata)
             return
         }
-        let cause = worker.killedAsHung ? "hung" : exit == .exited(code: 0) ? "recycled" : "died"
+        let restartCause: RestartCause = worker.killedAsHung ? .hung : exit == .exited(code: 0) ? .recycled : .died
+        let cause = restartCause.label
         metadata["cause"] = "\(cause)"
+        scoreboard?.countRestart(restartCause)
         if cause == "died" && lifetime < Self.startupGrace {
             quickDeaths += 1
             let delay = Duration.milliseconds(min(500 << min(quickDeaths - 1, 6), 30_000))

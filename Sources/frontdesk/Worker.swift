@@ -32,16 +32,18 @@ struct Worker: ParsableCommand {
         let logger = bootstrapLogging(level: configuration.logLevel)
         for warning in configuration.warnings { logger.warning("\(warning)") }
         let database = Frontdesk.makeDatabase(configuration: configuration)
-        let application = Frontdesk.makeApplication(configuration: configuration, database: database, logger: logger)
+        // Under the supervisor, the worker reports to its scoreboard slot and serves the pool's /metrics.
+        let reporting = ScoreboardSlot.fromEnvironment().map { ScoreboardReporting(slot: $0, database: database) }
+        let application = Frontdesk.makeApplication(
+            configuration: configuration, database: database, logger: logger,
+            metrics: reporting, metricsPage: reporting.map { reporting in { reporting.metricsPage() } })
+        reporting?.label(routes: application.routes)
         let connection = try FastCGIConnection(socketPath: socket)
         logger.info("worker started", metadata: ["socket": "\(socket ?? "fd 0")"])
-        let activity: any WorkerActivity = ScoreboardSlot.fromEnvironment() ?? NoActivity()
         let worker = FastCGIWorker(
-            connection: connection, maxBodyBytes: configuration.maxBodyBytes, activity: activity, respond: application.respond)
+            connection: connection, maxBodyBytes: configuration.maxBodyBytes, activity: reporting ?? NoActivity(),
+            respond: application.respond)
         let served = worker.run(maxRequests: maxRequests)
         logger.info("worker stopped", metadata: ["requests": "\(served)"])
     }
 }
-
-/// The supervisor's scoreboard hears about each request the worker serves.
-extension ScoreboardSlot: WorkerActivity {}
