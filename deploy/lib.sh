@@ -78,11 +78,12 @@ export_jwt_secret() {
     export FRONTDESK_JWT_SECRET
 }
 
-# Creates (or updates) the role NAME and the database NAME owned by it; prints its URL.
+# Creates (or updates) the role NAME and the database NAME owned by it, with PASSWORD (default:
+# the development one in .env); prints its URL.
 # deploy/up uses "frontdesk", deploy/test "frontdesk_test", so tests never touch the dev stack's role.
 ensure_database() {
-    local name=$1 password
-    password=$(database_password)
+    local name=$1 password=${2:-}
+    [ -n "$password" ] || password=$(database_password)
     psql_admin -c "DO \$\$ BEGIN
         IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$name') THEN CREATE ROLE $name LOGIN; END IF;
         END \$\$;" >/dev/null
@@ -132,4 +133,54 @@ wait_for_http() {
         sleep 0.2
     done
     die "$url did not answer 200"
+}
+
+# Whether systemd manages this machine (a VPS: yes; a container: usually not).
+has_systemd() {
+    [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1
+}
+
+# service_do ACTION: start, stop, restart or reload the installed frontdesk service, through
+# systemd when it runs, else by running the unit's commands directly (containers, CI).
+service_do() {
+    if has_systemd; then
+        systemctl "$1" frontdesk
+        return
+    fi
+    local pool=/opt/frontdesk/deploy/pool
+    set -a
+    # shellcheck disable=SC1091
+    source /etc/frontdesk/frontdesk.env
+    set +a
+    case "$1" in
+        start) "$pool" start --run-dir /run/frontdesk --binary /opt/frontdesk/bin/frontdesk ;;
+        stop) "$pool" stop --run-dir /run/frontdesk ;;
+        restart) "$pool" stop --run-dir /run/frontdesk; "$pool" start --run-dir /run/frontdesk --binary /opt/frontdesk/bin/frontdesk ;;
+        reload) "$pool" reload --run-dir /run/frontdesk --binary /opt/frontdesk/bin/frontdesk ;;
+    esac
+}
+
+# Reloads the system nginx, starting it if it is not running.
+system_nginx_reload() {
+    nginx -t -q
+    if has_systemd; then
+        systemctl reload-or-restart nginx
+    elif [ -f /run/nginx.pid ] && kill -0 "$(cat /run/nginx.pid)" 2>/dev/null; then
+        nginx -s reload
+    else
+        nginx
+    fi
+}
+
+# install_files BINARY: copies the binary, migrations, deploy scripts and nginx files to /opt/frontdesk.
+install_files() {
+    install -d -m 755 /opt/frontdesk/bin /opt/frontdesk/sql /opt/frontdesk/deploy/systemd /opt/frontdesk/nginx
+    # By rename, so running workers keep their inode.
+    install -m 755 "$1" /opt/frontdesk/bin/frontdesk.new
+    mv -f /opt/frontdesk/bin/frontdesk.new /opt/frontdesk/bin/frontdesk
+    install -m 644 "$REPO_DIR"/sql/*.sql /opt/frontdesk/sql/
+    install -m 755 "$REPO_DIR"/deploy/pool "$REPO_DIR"/deploy/smoke /opt/frontdesk/deploy/
+    install -m 644 "$REPO_DIR"/deploy/lib.sh /opt/frontdesk/deploy/
+    install -m 644 "$REPO_DIR"/deploy/systemd/frontdesk.service /opt/frontdesk/deploy/systemd/
+    install -m 644 "$REPO_DIR"/nginx/frontdesk.conf "$REPO_DIR"/nginx/frontdesk-http.conf "$REPO_DIR"/nginx/frontdesk-locations.conf /opt/frontdesk/nginx/
 }
