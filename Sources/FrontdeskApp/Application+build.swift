@@ -24,6 +24,7 @@ public enum Frontdesk {
         HealthController(database: database).register(in: &router)
         AuthController(service: auth).register(in: &router)
         UsersController(service: UserService(repository: userRepository, passwords: passwords)).register(in: &router)
+        PostsController(service: PostService(repository: PostgresPostRepository(database: database), users: userRepository)).register(in: &router)
         if let metricsPage {
             // The pool's totals from the scoreboard; nginx lets only loopback reach it.
             router.add("GET", "/metrics") { _, _ in

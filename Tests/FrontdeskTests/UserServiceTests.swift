@@ -49,6 +49,12 @@ final class InMemoryUserRepository: UserRepository {
         return user
     }
 
+    func restore(id: Int64) throws -> User? {
+        guard users[id] != nil, deleted.contains(id) else { return nil }
+        deleted.remove(id)
+        return users[id]
+    }
+
     func softDelete(id: Int64, expectedVersion: Int) throws -> Bool {
         guard let user = users[id], !deleted.contains(id), user.version == expectedVersion else { return false }
         deleted.insert(id)

@@ -26,3 +26,12 @@ public func authenticated(_ handler: @escaping AuthenticatedResponder) -> Respon
         return try handler(request, AuthenticatedContext(context: context, principal: outcome.get()))
     }
 }
+
+extension RequestContext {
+    /// The caller on a public route: the authenticated user, or nil for an anonymous request (or
+    /// one whose token did not check out, which public routes treat as anonymous).
+    public var optionalCaller: Caller? {
+        guard case .success(let principal)? = authentication as? Result<Principal, any Error> else { return nil }
+        return principal.caller
+    }
+}

@@ -14,8 +14,9 @@ public struct Caller: Sendable, Equatable {
     /// Whether the caller is an admin.
     public var isAdmin: Bool { role == .admin }
 
-    /// Whether the caller may see and change the user with this id: themself, or anyone if admin.
-    public func mayAccessUser(_ userID: Int64) -> Bool {
-        isAdmin || userID == id
+    /// Whether the caller may see and change what belongs to user `ownerID` (that user's account
+    /// or posts): its owner, or any admin. The one ownership rule of every resource.
+    public func mayManage(ownerID: Int64) -> Bool {
+        isAdmin || ownerID == id
     }
 }

@@ -101,6 +101,17 @@ public struct PostgresUserRepository: UserRepository {
         try database.query(Self.softDeleteStatement, [String(id), String(expectedVersion)]).affectedRows == 1
     }
 
+    private static let restoreStatement = Statement("users_restore", """
+        UPDATE users SET deleted_at = NULL, updated_at = now(), version = version + 1
+        WHERE id = $1 AND deleted_at IS NOT NULL
+        RETURNING \(columns)
+        """)
+
+    public func restore(id: Int64) throws -> User? {
+        let result = try withEmailConflict { () throws(PostgresError) in try database.query(Self.restoreStatement, [String(id)]) }
+        return result.rowCount == 0 ? nil : Self.user(result, row: 0)
+    }
+
     /// Turns a violation of the live-email index into the domain's conflict.
     private func withEmailConflict(_ body: () throws(PostgresError) -> PostgresResult) throws -> PostgresResult {
         do {

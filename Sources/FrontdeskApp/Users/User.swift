@@ -1,5 +1,5 @@
 /// A user account as stored.
-public struct User: Sendable, Equatable {
+public struct User: Sendable, Equatable, Versioned {
     /// The database id.
     public var id: Int64
     /// The writable fields.

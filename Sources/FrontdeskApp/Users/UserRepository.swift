@@ -16,6 +16,9 @@ public protocol UserRepository {
     func setPasswordHash(id: Int64, to hash: String) throws -> Bool
     /// Marks the row deleted if it is live and still at `expectedVersion`; false otherwise.
     func softDelete(id: Int64, expectedVersion: Int) throws -> Bool
+    /// Makes a soft-deleted row live again; nil if there is no deleted row with this id. Throws
+    /// `DomainError.conflict` when its email now belongs to a live user.
+    func restore(id: Int64) throws -> User?
 }
 
 /// A user together with the password hash stored for them.

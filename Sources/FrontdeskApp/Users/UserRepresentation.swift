@@ -19,14 +19,17 @@ enum UserRepresentation {
     }
 
     /// A response holding the user, with its `ETag`.
-    static func response(_ user: User, status: Int = 200, extraHeaders: [HeaderField] = []) -> Response {
-        var json = JSONWriter()
-        write(user, to: &json)
-        return .json(status, json.bytes, headers: extraHeaders + [HeaderField("ETag", EntityTag.make(version: user.version))])
+    static func response(_ user: User) -> Response {
+        ResourceResponses.representation(version: user.version) { write(user, to: &$0) }
+    }
+
+    /// The user, or 304 when `If-None-Match` names its version.
+    static func conditional(_ user: User, _ request: Request) -> Response {
+        ResourceResponses.conditional(version: user.version, request: request) { write(user, to: &$0) }
     }
 
     /// 201 with the new user and its `Location`.
     static func created(_ user: User) -> Response {
-        response(user, status: 201, extraHeaders: [HeaderField("Location", "\(UsersController.basePath)/\(user.id)")])
+        ResourceResponses.created(version: user.version, location: "\(UsersController.basePath)/\(user.id)") { write(user, to: &$0) }
     }
 }

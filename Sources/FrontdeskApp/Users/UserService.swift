@@ -4,13 +4,10 @@
 /// non-admin asking for anyone else gets `notFound`, so ids cannot be probed. Only admins list
 /// and create users. `UserFieldAccess` says which fields each caller may write.
 ///
-/// Writes are read-modify-write with optimistic concurrency: the new profile is computed from the
-/// current row and stored only if the row is still at the version read. A concurrent change makes
-/// the write retry on the fresh row (or fail with `versionMismatch` when the caller named a version).
+/// Writes go through `OptimisticWrite` (read-modify-write under the row's version).
 public struct UserService {
     private let repository: any UserRepository
     private let passwords: PasswordHasher
-    private static let attempts = 3
 
     /// Creates the service over a repository and the password hasher.
     public init(repository: any UserRepository, passwords: PasswordHasher) {
@@ -42,41 +39,45 @@ public struct UserService {
 
     /// The live user with this id, if the caller may see it; `notFound` otherwise.
     public func user(id: Int64, for caller: Caller) throws -> User {
-        guard caller.mayAccessUser(id) else { throw DomainError.notFound(resource: "user") }
+        guard caller.mayManage(ownerID: id) else { throw DomainError.notFound(resource: "user") }
         return try user(id: id)
     }
 
     /// One page of users after `afterID`, and the id to continue after when more exist: admins only.
     public func list(_ filter: UserFilter, afterID: Int64, limit: Int, for caller: Caller) throws -> (users: [User], nextAfterID: Int64?) {
         guard caller.isAdmin else { throw DomainError.forbidden(code: "users.admin_only", message: "Only admins list users.") }
-        let rows = try repository.list(filter, afterID: afterID, limit: limit + 1)
-        let page = Array(rows.prefix(limit))
-        return (page, rows.count > limit ? page.last?.id : nil)
+        return try KeysetPage.fetch(limit: limit, id: \.id) { try repository.list(filter, afterID: afterID, limit: $0) }
     }
 
     /// Applies a patch (PATCH, and PUT, which sets every field the caller may write).
     public func update(id: Int64, applying patch: UserPatch, expectedVersions: Set<Int>? = nil, by caller: Caller) throws -> User {
-        guard caller.mayAccessUser(id) else { throw DomainError.notFound(resource: "user") }
+        guard caller.mayManage(ownerID: id) else { throw DomainError.notFound(resource: "user") }
         try UserFieldAccess(caller: caller, targetID: id).check(patch)
-        for _ in 0..<Self.attempts {
-            let current = try currentUser(id: id, expectedVersions: expectedVersions)
-            let profile = patch.applied(to: current.profile)
-            if profile == current.profile { return current }
-            if let updated = try repository.update(id: id, to: profile, expectedVersion: current.version) {
-                return updated
-            }
-        }
-        throw Self.busy
+        return try OptimisticWrite.update(
+            expectedVersions: expectedVersions, busy: Self.busy,
+            load: { try user(id: id) },
+            change: { current in
+                var changed = current
+                changed.profile = patch.applied(to: current.profile)
+                return changed == current ? nil : changed
+            },
+            store: { changed, version in try repository.update(id: id, to: changed.profile, expectedVersion: version) })
     }
 
     /// Soft-deletes the user: admins delete anyone, users themselves.
     public func delete(id: Int64, expectedVersions: Set<Int>? = nil, by caller: Caller) throws {
-        guard caller.mayAccessUser(id) else { throw DomainError.notFound(resource: "user") }
-        for _ in 0..<Self.attempts {
-            let current = try currentUser(id: id, expectedVersions: expectedVersions)
-            if try repository.softDelete(id: id, expectedVersion: current.version) { return }
-        }
-        throw Self.busy
+        guard caller.mayManage(ownerID: id) else { throw DomainError.notFound(resource: "user") }
+        try OptimisticWrite.delete(
+            expectedVersions: expectedVersions, busy: Self.busy,
+            load: { try user(id: id) }, delete: { version in try repository.softDelete(id: id, expectedVersion: version) })
+    }
+
+    /// Restores a soft-deleted user (admins only): the account, its tokens' future logins and its
+    /// posts come back; 409 if the email was taken meanwhile.
+    public func restore(id: Int64, by caller: Caller) throws -> User {
+        guard caller.isAdmin else { throw DomainError.forbidden(code: "users.admin_only", message: "Only admins restore users.") }
+        guard let user = try repository.restore(id: id) else { throw DomainError.notFound(resource: "user") }
+        return user
     }
 
     private static let busy = DomainError.conflict(code: "users.busy", field: nil, message: "The user is being changed concurrently; retry.")
@@ -88,13 +89,5 @@ public struct UserService {
     private func user(id: Int64) throws -> User {
         guard let user = try repository.find(id: id) else { throw DomainError.notFound(resource: "user") }
         return user
-    }
-
-    private func currentUser(id: Int64, expectedVersions: Set<Int>?) throws -> User {
-        let current = try user(id: id)
-        if let expectedVersions, !expectedVersions.contains(current.version) {
-            throw DomainError.versionMismatch(current: current.version)
-        }
-        return current
     }
 }

@@ -21,30 +21,14 @@ public struct UsersController {
         router.add("PUT", Self.basePath + "/{id:int}", authenticated(replace))
         router.add("PATCH", Self.basePath + "/{id:int}", authenticated(update))
         router.add("DELETE", Self.basePath + "/{id:int}", authenticated(delete))
+        router.add("POST", Self.basePath + "/{id:int}/restore", authenticated(restore))
     }
-
-    private static let listParameters: Set<String> = ["limit", "cursor", "role", "active", "q"]
 
     /// `GET /users?limit&cursor&role&active&q`: a keyset page, with `next_cursor` and `Link`.
     func list(_ request: Request, _ auth: AuthenticatedContext) throws -> Response {
-        let query = try QueryParameters(parsing: request.queryString)
-        try query.rejectUnknown(allowed: Self.listParameters)
-        let (page, filter) = try APIError.combiningBadQueries(try PageRequest(query: query), try Self.filter(from: query))
+        let (query, page, filter) = try ResourceResponses.listQuery(request, allowed: ["role", "active", "q"], filter: Self.filter)
         let (users, nextAfterID) = try service.list(filter, afterID: page.afterID, limit: page.limit, for: auth.caller)
-        let nextCursor = nextAfterID.map { PageRequest.encodeCursor(afterID: $0) }
-        var json = JSONWriter()
-        json.object { body in
-            body.key("items")
-            body.array { items in
-                for user in users { UserRepresentation.write(user, to: &items) }
-            }
-            body.field("next_cursor", nextCursor)
-        }
-        var headers: [HeaderField] = []
-        if let nextCursor {
-            headers.append(HeaderField("Link", PageRequest.nextLink(path: request.path, query: query, cursor: nextCursor)))
-        }
-        return .json(200, json.bytes, headers: headers)
+        return ResourceResponses.page(users, nextAfterID: nextAfterID, request: request, query: query, write: UserRepresentation.write)
     }
 
     /// `POST /users` (admin): 201 with `Location` and `ETag`.
@@ -57,12 +41,12 @@ public struct UsersController {
 
     /// `GET /users/{id}`: 304 when `If-None-Match` names the current version.
     func show(_ request: Request, _ auth: AuthenticatedContext) throws -> Response {
-        Self.show(try service.user(id: auth.context.integerParameter("id"), for: auth.caller), request)
+        UserRepresentation.conditional(try service.user(id: auth.context.integerParameter("id"), for: auth.caller), request)
     }
 
     /// `GET /users/me`: the caller's own row, as loaded for this request.
     func showMe(_ request: Request, _ auth: AuthenticatedContext) throws -> Response {
-        Self.show(auth.principal.user, request)
+        UserRepresentation.conditional(auth.principal.user, request)
     }
 
     /// `PATCH /users/me`: a JSON merge patch of the caller's own profile.
@@ -88,26 +72,22 @@ public struct UsersController {
     ) throws -> Response {
         // Before decoding, so that someone else's id is a 404 whatever the body, never a 422
         // that would tell it apart from an id that does not exist.
-        guard auth.caller.mayAccessUser(id) else { throw DomainError.notFound(resource: "user") }
+        guard auth.caller.mayManage(ownerID: id) else { throw DomainError.notFound(resource: "user") }
         let patch = try decode(JSONValue.parse(request.body), UserFieldAccess(caller: auth.caller, targetID: id))
-        let user = try service.update(
-            id: id, applying: patch, expectedVersions: EntityTag.acceptedVersions(ifMatch: request.header("if-match")), by: auth.caller)
+        let user = try service.update(id: id, applying: patch, expectedVersions: ResourceResponses.expectedVersions(request), by: auth.caller)
         return UserRepresentation.response(user)
     }
 
-    /// A user's representation, or 304 when `If-None-Match` names its current version.
-    static func show(_ user: User, _ request: Request) -> Response {
-        if EntityTag.ifNoneMatch(request.header("if-none-match"), matchesVersion: user.version) {
-            return .empty(304, headers: [HeaderField("ETag", EntityTag.make(version: user.version))])
-        }
-        return UserRepresentation.response(user)
+    /// `POST /users/{id}/restore` (admin): undoes a soft delete; 200 with the user.
+    func restore(_ request: Request, _ auth: AuthenticatedContext) throws -> Response {
+        UserRepresentation.response(try service.restore(id: auth.context.integerParameter("id"), by: auth.caller))
     }
 
     /// `DELETE /users/{id}`: soft delete, 204; honours `If-Match`.
     func delete(_ request: Request, _ auth: AuthenticatedContext) throws -> Response {
         try service.delete(
             id: auth.context.integerParameter("id"),
-            expectedVersions: EntityTag.acceptedVersions(ifMatch: request.header("if-match")), by: auth.caller)
+            expectedVersions: ResourceResponses.expectedVersions(request), by: auth.caller)
         return .empty(204)
     }
 

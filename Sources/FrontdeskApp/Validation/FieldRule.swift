@@ -32,6 +32,20 @@ struct FieldRule<Value>: Sendable {
         }
     }
 
+    /// Free text such as a post body: any length up to `maxLength` Unicode scalars, kept exactly
+    /// as given (no trimming); line breaks and tabs allowed, other control characters refused.
+    static func text(_ name: String, maxLength: Int) -> FieldRule<String> {
+        FieldRule<String>(name: name) { value throws(FieldMessage) in
+            guard case .string(let text) = value else { throw FieldMessage("must be a string, not \(value.typeName)") }
+            guard text.unicodeScalars.count <= maxLength else { throw FieldMessage("must be at most \(maxLength) characters long") }
+            let allowed: Set<Unicode.Scalar> = ["\n", "\r", "\t"]
+            guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !allowed.contains($0) }) else {
+                throw FieldMessage("must not contain control characters other than line breaks and tabs")
+            }
+            return text
+        }
+    }
+
     /// A password: 8 to 128 characters counted after NFKC normalisation (NIST SP 800-63B), any
     /// Unicode, spaces kept as typed. Returned as given; `PasswordHasher` normalises it.
     static func password(_ name: String) -> FieldRule<String> {
