@@ -2,15 +2,11 @@ import HTTPCore
 
 /// The `/api/v1/auth` routes and `PUT /api/v1/users/me/password`.
 public struct AuthController {
-    private let service: AuthService
+    /// What the handlers call; the controller is made with the memberwise `init(service:)`.
+    let service: AuthService
     static let basePath = "/api/v1/auth"
     /// Paths whose bodies may be HTML forms, for OAuth2 password-grant clients.
     public static let formPaths: Set<String> = [basePath + "/login", basePath + "/refresh"]
-
-    /// Creates the controller over the service.
-    public init(service: AuthService) {
-        self.service = service
-    }
 
     /// Registers every auth route, in one place.
     public func register(in router: inout Router) {

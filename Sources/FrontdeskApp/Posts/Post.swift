@@ -25,13 +25,6 @@ public struct PostContent: Sendable, Equatable {
     public var body: String
     /// Whether anyone may read it; a draft otherwise.
     public var isPublished: Bool
-
-    /// Creates post content.
-    public init(title: String, body: String, isPublished: Bool = false) {
-        self.title = title
-        self.body = body
-        self.isPublished = isPublished
-    }
 }
 
 /// A JSON merge patch of a post's content: nil leaves a field as it is.
@@ -39,13 +32,6 @@ public struct PostPatch: Sendable, Equatable {
     public var title: String?
     public var body: String?
     public var isPublished: Bool?
-
-    /// Creates a patch.
-    public init(title: String? = nil, body: String? = nil, isPublished: Bool? = nil) {
-        self.title = title
-        self.body = body
-        self.isPublished = isPublished
-    }
 
     /// The content after this patch.
     public func applied(to content: PostContent) -> PostContent {

@@ -77,13 +77,10 @@ public struct PostgresPostRepository: PostRepository {
         return result.rowCount == 0 ? nil : Self.post(result, row: 0, viewerID: viewerID)
     }
 
-    private static let softDeleteStatement = Statement("posts_soft_delete", """
-        UPDATE posts SET deleted_at = now(), updated_at = now(), version = version + 1
-        WHERE id = $1 AND version = $2 AND deleted_at IS NULL
-        """)
+    private static let softDeletion = SoftDelete(table: "posts")
 
     public func softDelete(id: Int64, expectedVersion: Int) throws -> Bool {
-        try database.query(Self.softDeleteStatement, [String(id), String(expectedVersion)]).affectedRows == 1
+        try Self.softDeletion.run(on: database, id: id, expectedVersion: expectedVersion)
     }
 
     // The count changes in the same statement as the vote row, under the post's row lock, so it

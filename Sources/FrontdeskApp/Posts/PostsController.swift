@@ -3,13 +3,9 @@ import HTTPCore
 /// The `/api/v1/posts` routes and `/api/v1/users/{id}/posts`: thin handlers over `PostService`,
 /// with the HTTP semantics every resource shares from `ResourceResponses`.
 public struct PostsController {
-    private let service: PostService
+    /// What the handlers call; the controller is made with the memberwise `init(service:)`.
+    let service: PostService
     static let basePath = "/api/v1/posts"
-
-    /// Creates the controller over the service.
-    public init(service: PostService) {
-        self.service = service
-    }
 
     /// Registers every posts route, in one place.
     public func register(in router: inout Router) {
@@ -97,24 +93,9 @@ public struct PostsController {
     }
 
     private static func filter(from query: QueryParameters) throws(APIError) -> ListFilter {
-        var filter = ListFilter()
-        var errors: [FieldError] = []
-        if let author = query["author_id"] {
-            filter.authorID = Int64(author).flatMap { $0 > 0 ? $0 : nil }
-            if filter.authorID == nil { errors.append(FieldError(field: "author_id", message: "must be a positive integer")) }
-        }
-        if let published = query["published"] {
-            filter.published = ["true": true, "false": false][published]
-            if filter.published == nil { errors.append(FieldError(field: "published", message: "must be true or false")) }
-        }
-        if let search = query["q"] {
-            if (1...200).contains(search.unicodeScalars.count) {
-                filter.search = search
-            } else {
-                errors.append(FieldError(field: "q", message: "must be 1 to 200 characters long"))
-            }
-        }
-        if !errors.isEmpty { throw .badQuery(errors) }
+        var reader = QueryFilterReader(query)
+        let filter = ListFilter(authorID: reader.id("author_id"), search: reader.search("q", maxLength: 200), published: reader.boolean("published"))
+        try reader.finish()
         return filter
     }
 }

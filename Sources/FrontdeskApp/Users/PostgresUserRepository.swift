@@ -92,13 +92,10 @@ public struct PostgresUserRepository: UserRepository {
         return result.rowCount == 0 ? nil : Self.user(result, row: 0)
     }
 
-    private static let softDeleteStatement = Statement("users_soft_delete", """
-        UPDATE users SET deleted_at = now(), updated_at = now(), version = version + 1
-        WHERE id = $1 AND version = $2 AND deleted_at IS NULL
-        """)
+    private static let softDeletion = SoftDelete(table: "users")
 
     public func softDelete(id: Int64, expectedVersion: Int) throws -> Bool {
-        try database.query(Self.softDeleteStatement, [String(id), String(expectedVersion)]).affectedRows == 1
+        try Self.softDeletion.run(on: database, id: id, expectedVersion: expectedVersion)
     }
 
     private static let restoreStatement = Statement("users_restore", """

@@ -3,13 +3,9 @@ import HTTPCore
 /// The `/api/v1/users` routes: thin handlers that decode, call `UserService`, and encode. Every
 /// route needs an authenticated caller; the service decides what that caller may do.
 public struct UsersController {
-    private let service: UserService
+    /// What the handlers call; the controller is made with the memberwise `init(service:)`.
+    let service: UserService
     static let basePath = "/api/v1/users"
-
-    /// Creates the controller over the service.
-    public init(service: UserService) {
-        self.service = service
-    }
 
     /// Registers every users route, in one place.
     public func register(in router: inout Router) {
@@ -92,24 +88,9 @@ public struct UsersController {
     }
 
     private static func filter(from query: QueryParameters) throws(APIError) -> UserFilter {
-        var filter = UserFilter()
-        var errors: [FieldError] = []
-        if let role = query["role"] {
-            filter.role = Role(rawValue: role)
-            if filter.role == nil { errors.append(FieldError(field: "role", message: "must be one of: user, admin")) }
-        }
-        if let active = query["active"] {
-            filter.isActive = ["true": true, "false": false][active]
-            if filter.isActive == nil { errors.append(FieldError(field: "active", message: "must be true or false")) }
-        }
-        if let search = query["q"] {
-            if (1...100).contains(search.unicodeScalars.count) {
-                filter.search = search
-            } else {
-                errors.append(FieldError(field: "q", message: "must be 1 to 100 characters long"))
-            }
-        }
-        if !errors.isEmpty { throw .badQuery(errors) }
+        var reader = QueryFilterReader(query)
+        let filter = UserFilter(role: reader.choice("role", Role.self), isActive: reader.boolean("active"), search: reader.search("q", maxLength: 100))
+        try reader.finish()
         return filter
     }
 }
