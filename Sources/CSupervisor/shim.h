@@ -7,10 +7,15 @@
 #include <poll.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <malloc.h>
 
 /* The <sys/wait.h> status macros do not import into Swift. */
 static inline int frontdesk_exited(int status) { return WIFEXITED(status); }
 static inline int frontdesk_exit_status(int status) { return WEXITSTATUS(status); }
 static inline int frontdesk_signaled(int status) { return WIFSIGNALED(status); }
 static inline int frontdesk_term_signal(int status) { return WTERMSIG(status); }
+
+/* mallopt's constants are macros; a fixed threshold also turns off glibc's dynamic one, which
+ * otherwise rises after the first large free and keeps later large blocks on the heap. */
+static inline int frontdesk_mmap_large_allocations(int threshold) { return mallopt(M_MMAP_THRESHOLD, threshold); }
 #endif

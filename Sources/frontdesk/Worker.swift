@@ -28,6 +28,7 @@ struct Worker: ParsableCommand {
 
     func run() throws {
         if let logFile { try redirectStandardError(to: logFile) }
+        MemoryPolicy.returnLargeAllocations()
         let configuration = try loadConfiguration()
         let logger = bootstrapLogging(level: configuration.logLevel)
         for warning in configuration.warnings { logger.warning("\(warning)") }

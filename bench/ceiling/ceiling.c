@@ -1,0 +1,76 @@
+/* The ceiling of this architecture: a FastCGI worker with no framework, on libfcgi and libpq,
+ * serving the two requests the benchmark compares: GET /api/v1/health and GET /api/v1/users/{id}
+ * (one prepared statement, a fixed-format JSON answer). Built and run by bench/run; not part of
+ * Frontdesk. Accepts on fd 0, as spawn-fcgi hands it over; DATABASE_URL from the environment. */
+#include <fcgiapp.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *user_sql =
+    "SELECT id, email, name, age, role, active, "
+    "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "
+    "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), version "
+    "FROM users WHERE id = $1 AND deleted_at IS NULL";
+
+/* Appends s to out as a JSON string body (quotes excluded); returns the new length. */
+static size_t escape(char *out, size_t at, size_t cap, const char *s) {
+    for (; *s && at + 7 < cap; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') { out[at++] = '\\'; out[at++] = (char)c; }
+        else if (c < 0x20) at += (size_t)snprintf(out + at, cap - at, "\\u%04x", c);
+        else out[at++] = (char)c;
+    }
+    return at;
+}
+
+static void reply(FCGX_Request *r, const char *status, const char *body, size_t length) {
+    char head[256];
+    int n = snprintf(head, sizeof head,
+                     "Status: %s\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: %zu\r\n\r\n",
+                     status, length);
+    FCGX_PutStr(head, n, r->out);
+    FCGX_PutStr(body, (int)length, r->out);
+}
+
+int main(void) {
+    PGconn *db = PQconnectdb(getenv("DATABASE_URL") ? getenv("DATABASE_URL") : "");
+    if (PQstatus(db) != CONNECTION_OK) { fprintf(stderr, "ceiling: %s", PQerrorMessage(db)); return 1; }
+    PQclear(PQprepare(db, "user", user_sql, 1, NULL));
+    FCGX_Init();
+    FCGX_Request request;
+    FCGX_InitRequest(&request, 0, 0);
+    static const char prefix[] = "/api/v1/users/";
+    while (FCGX_Accept_r(&request) >= 0) {
+        const char *uri = FCGX_GetParam("DOCUMENT_URI", request.envp);
+        if (!uri) uri = "";
+        if (strcmp(uri, "/api/v1/health") == 0) {
+            reply(&request, "200 OK", "{\"status\":\"ok\"}", 15);
+        } else if (strncmp(uri, prefix, sizeof prefix - 1) == 0) {
+            const char *id = uri + sizeof prefix - 1;
+            PGresult *res = PQexecPrepared(db, "user", 1, &id, NULL, NULL, 0);
+            if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
+                char body[2048];
+                size_t at = (size_t)snprintf(body, sizeof body, "{\"id\":%s,\"email\":\"", PQgetvalue(res, 0, 0));
+                at = escape(body, at, sizeof body, PQgetvalue(res, 0, 1));
+                at += (size_t)snprintf(body + at, sizeof body - at, "\",\"name\":\"");
+                at = escape(body, at, sizeof body, PQgetvalue(res, 0, 2));
+                at += (size_t)snprintf(body + at, sizeof body - at,
+                    "\",\"age\":%s,\"role\":\"%s\",\"active\":%s,\"created_at\":\"%s\",\"updated_at\":\"%s\",\"version\":%s}",
+                    PQgetisnull(res, 0, 3) ? "null" : PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 4),
+                    PQgetvalue(res, 0, 5)[0] == 't' ? "true" : "false", PQgetvalue(res, 0, 6), PQgetvalue(res, 0, 7),
+                    PQgetvalue(res, 0, 8));
+                reply(&request, "200 OK", body, at);
+            } else {
+                reply(&request, "404 Not Found", "{\"status\":404}", 14);
+            }
+            PQclear(res);
+        } else {
+            reply(&request, "404 Not Found", "{\"status\":404}", 14);
+        }
+        FCGX_Finish_r(&request);
+    }
+    PQfinish(db);
+    return 0;
+}
