@@ -17,15 +17,18 @@ public struct AccessLogMiddleware: Middleware {
         defer {
             let elapsed = ContinuousClock.now - start
             let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
-            var metadata: Logger.Metadata = [
-                "http.method": "\(request.method)",
-                "http.route": "\(context.routeTemplate ?? "-")",
-                "http.status": "\(status)",
-                "duration_ms": "\(Double(micros) / 1000)",
-            ]
-            if let userID = context.userID { metadata["user.id"] = "\(userID)" }
-            context.logger.info("request", metadata: metadata)
             metrics?.record(method: request.method, route: context.routeTemplate, status: status, microseconds: UInt64(max(0, micros)))
+            // Built only when the line will be written: at a higher log level this costs nothing.
+            if context.logger.logLevel <= .info {
+                var metadata: Logger.Metadata = [
+                    "http.method": "\(request.method)",
+                    "http.route": "\(context.routeTemplate ?? "-")",
+                    "http.status": "\(status)",
+                    "duration_ms": "\(Double(micros) / 1000)",
+                ]
+                if let userID = context.userID { metadata["user.id"] = "\(userID)" }
+                context.logger.info("request", metadata: metadata)
+            }
         }
         let response = try next(request, context)
         status = response.status

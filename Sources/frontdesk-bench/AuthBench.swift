@@ -17,8 +17,14 @@ struct AuthBench {
         let tokens = AccessTokens(configuration: configuration)
         let now = Int64(Date().timeIntervalSince1970)
         report("access token issue (HS256)", count: iterations) { _ = try? tokens.issue(userID: 42, role: .user, sessionID: 7, now: now) }
-        let token = try tokens.issue(userID: 42, role: .user, sessionID: 7, now: now)
-        report("access token verify (HS256, claims)", count: iterations) { _ = try? tokens.verify(token, now: now) }
+        let fresh = try (0..<iterations).map { try tokens.issue(userID: 42, role: .user, sessionID: Int64($0 + 1), now: now) }
+        var next = 0
+        report("access token verify, first sight (HS256, claims)", count: iterations) {
+            _ = try? tokens.verify(fresh[next % fresh.count], now: now)
+            next += 1
+        }
+        let token = fresh[0]
+        report("access token verify, same token again (memo)", count: iterations) { _ = try? tokens.verify(token, now: now) }
         report("refresh token generate + SHA-256", count: iterations) { _ = RefreshToken.generate().storageHash }
     }
 

@@ -21,6 +21,7 @@ public struct AccessTokens: Sendable {
     private let audience: String
     private let lifetime: Int
     private let leeway: Int
+    private let verified = VerifiedTokens()
 
     /// The only algorithm accepted.
     static let algorithm = "HS256"
@@ -70,7 +71,24 @@ public struct AccessTokens: Sendable {
     }
 
     /// The claims of a token that is well-formed, signed by a key of the ring, and valid at `now`.
+    ///
+    /// Clients send the same token with every request for its 15 minutes, so the outcome of the
+    /// checks that do not depend on the time (format, header, signature, issuer, audience, claim
+    /// types) is remembered per token; the time checks run on every call.
     public func verify(_ token: String, now: Int64) throws(DomainError) -> AccessTokenClaims {
+        let claims: AccessTokenClaims
+        if let remembered = verified.claims(for: token) {
+            claims = remembered
+        } else {
+            claims = try verifySignatureAndClaims(token)
+            verified.remember(claims, for: token)
+        }
+        guard now < claims.expiresAt + Int64(leeway) else { throw .unauthenticated(.expired) }
+        guard now + Int64(leeway) >= claims.notBefore, now + Int64(leeway) >= claims.issuedAt else { throw .unauthenticated(.notYetValid) }
+        return claims
+    }
+
+    private func verifySignatureAndClaims(_ token: String) throws(DomainError) -> AccessTokenClaims {
         guard token.utf8.count <= Self.maxLength else { throw .unauthenticated(.malformedToken) }
         let parts = token.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         guard parts.count == 3,
@@ -89,10 +107,10 @@ public struct AccessTokens: Sendable {
         }
 
         guard case .object(let claims)? = try? JSONValue.parse(Array(payloadBytes)) else { throw .unauthenticated(.malformedToken) }
-        return try validated(claims, now: now)
+        return try validated(claims)
     }
 
-    private func validated(_ claims: [String: JSONValue], now: Int64) throws(DomainError) -> AccessTokenClaims {
+    private func validated(_ claims: [String: JSONValue]) throws(DomainError) -> AccessTokenClaims {
         guard case .integer(let expiresAt)? = claims["exp"], case .integer(let notBefore)? = claims["nbf"],
               case .integer(let issuedAt)? = claims["iat"],
               case .string(let subject)? = claims["sub"], let userID = Int64(subject), userID > 0,
@@ -102,8 +120,6 @@ public struct AccessTokens: Sendable {
         else { throw .unauthenticated(.malformedToken) }
         guard claims["iss"] == .string(issuer) else { throw .unauthenticated(.wrongIssuer) }
         guard Self.audiences(claims["aud"]).contains(audience) else { throw .unauthenticated(.wrongAudience) }
-        guard now < expiresAt + Int64(leeway) else { throw .unauthenticated(.expired) }
-        guard now + Int64(leeway) >= notBefore, now + Int64(leeway) >= issuedAt else { throw .unauthenticated(.notYetValid) }
         return AccessTokenClaims(
             userID: userID, role: role, sessionID: sessionID, tokenID: tokenID,
             issuedAt: issuedAt, notBefore: notBefore, expiresAt: expiresAt)
