@@ -34,6 +34,8 @@ public enum Frontdesk {
         let middlewares: [any Middleware] = [
             RequestIDMiddleware(),
             AccessLogMiddleware(metrics: metrics),
+            CORSMiddleware(allowedOrigins: configuration.corsOrigins),
+            PrivateResponsesMiddleware(privatePrefixes: [AuthController.basePath, UsersController.basePath]),
             ErrorMiddleware(),
             LimitsMiddleware(maxBodyBytes: configuration.maxBodyBytes, formPaths: AuthController.formPaths),
             AuthMiddleware(authenticate: auth.authenticate(bearerToken:)),

@@ -34,9 +34,10 @@ enum TestSupport {
     static func makeApplication(
         databaseURL: String = TestSupport.databaseURL, maxBodyBytes: Int = 1 << 20,
         auth: AuthConfiguration = authConfiguration(), logger: Logger = quietLogger,
-        now: @escaping @Sendable () -> Int64 = AuthService.systemClock
+        now: @escaping @Sendable () -> Int64 = AuthService.systemClock, corsOrigins: Set<String> = []
     ) -> (HTTPApplication, Database) {
-        let configuration = Configuration(databaseURL: databaseURL, maxBodyBytes: maxBodyBytes, connectTimeoutSeconds: 2, auth: auth)
+        var configuration = Configuration(databaseURL: databaseURL, maxBodyBytes: maxBodyBytes, connectTimeoutSeconds: 2, auth: auth)
+        configuration.corsOrigins = corsOrigins
         let database = Frontdesk.makeDatabase(configuration: configuration)
         return (Frontdesk.makeApplication(configuration: configuration, database: database, logger: logger, now: now), database)
     }

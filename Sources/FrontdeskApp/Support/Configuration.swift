@@ -18,6 +18,8 @@ public struct Configuration: Sendable {
     public var connectTimeoutSeconds: Int
     /// Tokens, passwords and login throttling.
     public var auth: AuthConfiguration
+    /// Browser origins allowed to call the API (`FRONTDESK_CORS_ORIGINS`); empty: CORS off.
+    public var corsOrigins: Set<String> = []
     /// Things worth a loud warning at start-up, such as a development-only signing key.
     public var warnings: [String] = []
 
@@ -66,6 +68,7 @@ public struct Configuration: Sendable {
                     maxLockout: try reader.integer("FRONTDESK_LOGIN_MAX_LOCKOUT_SECONDS", default: 900, range: 1...86_400),
                     quietPeriod: try reader.integer("FRONTDESK_LOGIN_QUIET_SECONDS", default: 900, range: 1...86_400))))
         self.warnings = warnings
+        self.corsOrigins = try reader.origins("FRONTDESK_CORS_ORIGINS")
     }
 }
 
@@ -101,6 +104,22 @@ struct EnvironmentReader {
             throw ConfigurationError(description: "\(name) must be an integer from \(range.lowerBound) to \(range.upperBound); got '\(text)'")
         }
         return value
+    }
+
+    /// Exact origins (`https://app.example.com`, `http://localhost:3000`), separated by commas or
+    /// white space; `*` and paths are refused so that nothing is allowed by accident.
+    func origins(_ name: String) throws(ConfigurationError) -> Set<String> {
+        guard let text = environment[name], !text.isEmpty else { return [] }
+        var origins: Set<String> = []
+        for item in text.split(whereSeparator: { $0 == "," || $0.isWhitespace }) {
+            let origin = String(item)
+            let parts = origin.components(separatedBy: "://")
+            guard parts.count == 2, ["http", "https"].contains(parts[0]), !parts[1].isEmpty, !parts[1].contains("/") else {
+                throw ConfigurationError(description: "\(name): '\(origin)' is not an origin like https://app.example.com")
+            }
+            origins.insert(origin)
+        }
+        return origins
     }
 
     func text(_ name: String, default defaultValue: String) -> String {
