@@ -40,14 +40,20 @@ public final class Scoreboard: @unchecked Sendable {
 
     private let base: UnsafeMutableRawPointer
 
-    /// Maps the scoreboard at `path`, creating it (zeroed) when `create` is set.
-    public init(path: String, create: Bool) throws {
+    /// Maps the scoreboard at `path`, creating it (zeroed) when `create` is set; `readOnly` for a
+    /// reader such as `frontdesk status`, which never follows a symbolic link there either.
+    public init(path: String, create: Bool, readOnly: Bool = false) throws {
         let size = Self.fileSize
-        let descriptor = open(path, create ? (O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC) : (O_RDWR | O_CLOEXEC), 0o600)
+        let flags = readOnly ? (O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : create ? (O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC) : (O_RDWR | O_NOFOLLOW | O_CLOEXEC)
+        let descriptor = open(path, flags, 0o600)
         guard descriptor >= 0 else { throw ProcessControl.Failure("open \(path)") }
         defer { close(descriptor) }
         if create { guard ftruncate(descriptor, off_t(size)) == 0 else { throw ProcessControl.Failure("ftruncate \(path)") } }
-        guard let mapped = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0), mapped != MAP_FAILED else {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, create || Int(status.st_size) == size else {
+            throw ProcessControl.Failure("\(path) is not a scoreboard of this version", EINVAL)
+        }
+        guard let mapped = mmap(nil, size, readOnly ? PROT_READ : PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0), mapped != MAP_FAILED else {
             throw ProcessControl.Failure("mmap \(path)")
         }
         base = mapped

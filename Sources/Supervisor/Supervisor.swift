@@ -158,6 +158,16 @@ public final class Supervisor {
 
     private func stepReload() {
         if let replacement = reloadReplacement {
+            guard workers[replacement.pid] != nil else {
+                // The new binary does not start: keep the old workers serving rather than retire
+                // them one by one in favour of workers that die.
+                logger.error("reload aborted: the new worker died at start-up; the old workers keep serving", metadata: [
+                    "worker.pid": "\(replacement.pid)", "old_workers_kept": "\(reloadQueue.count)",
+                ])
+                reloadQueue = []
+                reloadReplacement = nil
+                return
+            }
             guard ContinuousClock.now - replacement.spawnedAt >= Self.reloadStep else { return }
             reloadReplacement = nil
             if let old = reloadQueue.first {
@@ -167,15 +177,17 @@ public final class Supervisor {
             return
         }
         while let old = reloadQueue.first, workers[old] == nil || workers[old]!.isRetiring { reloadQueue.removeFirst() }
-        guard !reloadQueue.isEmpty, let pid = spawn(reason: "reload") else { return }
+        guard !reloadQueue.isEmpty, ContinuousClock.now >= nextSpawnAllowed, let pid = spawn(reason: "reload") else { return }
         reloadReplacement = (pid, .now)
     }
 
     @discardableResult
     private func spawn(reason: String) -> pid_t? {
+        var pipe: (read: Int32, write: Int32)?
         do {
-            let pipe = try ProcessControl.makePipe()
-            defer { close(pipe.write) }
+            let ends = try ProcessControl.makePipe()
+            pipe = ends
+            defer { close(ends.write) }
             var arguments = configuration.workerArguments
             if configuration.maxRequests > 0 {
                 let budget = configuration.maxRequests + Int.random(in: 0...max(0, configuration.maxRequestsJitter))
@@ -188,13 +200,14 @@ public final class Supervisor {
                 environment = ["FRONTDESK_SCOREBOARD": path, "FRONTDESK_SCOREBOARD_SLOT": String(slot)]
             }
             let pid = try ProcessControl.spawn(
-                path: configuration.binary, arguments: arguments, extraEnvironment: environment, outputDescriptor: pipe.write)
+                path: configuration.binary, arguments: arguments, extraEnvironment: environment, outputDescriptor: ends.write)
             if let slot { scoreboard?.claim(slot, pid: Int64(pid)) }
-            workers[pid] = Worker(pid: pid, output: pipe.read, startedAt: .now, generation: generation, slot: slot)
+            workers[pid] = Worker(pid: pid, output: ends.read, startedAt: .now, generation: generation, slot: slot)
             logger.info("worker started", metadata: ["worker.pid": "\(pid)", "reason": "\(reason)", "generation": "\(generation)"])
             writePidFile()
             return pid
         } catch {
+            if let pipe { close(pipe.read) }
             logger.error("cannot start a worker", metadata: ["error": "\(error)"])
             nextSpawnAllowed = .now + .seconds(1)
             return nil

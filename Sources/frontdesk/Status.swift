@@ -8,11 +8,11 @@ struct Status: ParsableCommand {
         abstract: "List a pool's workers: pid, state, requests served, current request and for how long, RSS, start time.",
         discussion: "Exit status: 0 when at least one worker is listed, 1 otherwise.")
 
-    @Option(help: "The pool's scoreboard (deploy/pool: RUN_DIR/state/scoreboard).")
+    @Option(help: "The pool's scoreboard (deploy/pool: RUN_DIR/state/run/scoreboard).")
     var scoreboard: String
 
     func run() throws {
-        let entries = try Scoreboard(path: scoreboard, create: false).entries()
+        let entries = try Scoreboard(path: scoreboard, create: false, readOnly: true).entries()
         let now = Scoreboard.monotonicNow()
         let started = DateFormatter()
         started.dateFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'"

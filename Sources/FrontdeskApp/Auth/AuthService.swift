@@ -49,7 +49,10 @@ public struct AuthService {
     public func login(email: String, password: String, clientAddress: String) throws -> TokenPair {
         let keys = Self.throttleKeys(email: email, clientAddress: clientAddress)
         try checkThrottle(keys)
-        let credentials = try users.credentials(email: email)
+        // Stored emails are ASCII (`EmailAddress`); anything else is an unknown account here, so
+        // that Unicode case mappings that differ between Swift and Postgres cannot give one
+        // account many throttle keys.
+        let credentials = email.utf8.allSatisfy { $0 < 0x80 } ? try users.credentials(email: email) : nil
         let matches = passwords.verify(password, against: credentials?.passwordHash)
         guard matches, let credentials, credentials.user.profile.isActive else {
             try recordFailure(keys)
