@@ -39,6 +39,9 @@ public enum Frontdesk {
             ErrorMiddleware(),
             LimitsMiddleware(maxBodyBytes: configuration.maxBodyBytes, formPaths: AuthController.formPaths),
             AuthMiddleware(authenticate: auth.authenticate(bearerToken:)),
+            IdempotencyMiddleware(
+                repository: IdempotencyRepository(database: database),
+                excludedPaths: [AuthController.basePath + "/login", AuthController.basePath + "/refresh", AuthController.basePath + "/logout"]),
         ]
         return HTTPApplication(middlewares: middlewares, router: router, logger: logger)
     }
