@@ -191,6 +191,21 @@ struct AuthAPITests {
         #expect(login(account.email, account.password, from: address).status == 200, "the success reset the count")
     }
 
+    @Test("parallel guesses from many workers get exactly the allowed number of tries")
+    func parallelGuesses() throws {
+        let account = try TestAccount.register(app, "parallel", unique: unique)
+        let statuses = LockedStatuses()
+        let email = account.email
+        DispatchQueue.concurrentPerform(iterations: 8) { index in
+            let (worker, _) = TestSupport.makeApplication()
+            var request = TestSupport.json("POST", "/api/v1/auth/login", #"{"email":"\#(email)","password":"wrong guess \#(index)"}"#)
+            request.remoteAddress = "10.5.0.\(index + 1)"
+            statuses.append(worker.respond(to: request).status)
+        }
+        #expect(statuses.all.filter { $0 == 401 }.count == 3, "\(statuses.all.sorted())")
+        #expect(statuses.all.filter { $0 == 429 }.count == 5)
+    }
+
     @Test("per-address throttling blocks an address that sprays many accounts")
     func addressThrottling() throws {
         var policy = TestSupport.authConfiguration()

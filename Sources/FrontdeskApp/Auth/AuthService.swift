@@ -48,17 +48,17 @@ public struct AuthService {
     /// client address.
     public func login(email: String, password: String, clientAddress: String) throws -> TokenPair {
         let keys = Self.throttleKeys(email: email, clientAddress: clientAddress)
-        try checkThrottle(keys)
+        try registerAttempt(keys)
         // Stored emails are ASCII (`EmailAddress`); anything else is an unknown account here, so
         // that Unicode case mappings that differ between Swift and Postgres cannot give one
         // account many throttle keys.
         let credentials = email.utf8.allSatisfy { $0 < 0x80 } ? try users.credentials(email: email) : nil
         let matches = passwords.verify(password, against: credentials?.passwordHash)
         guard matches, let credentials, credentials.user.profile.isActive else {
-            try recordFailure(keys)
+            try failures.pruneQuiet(quietPeriod: configuration.throttle.quietPeriod)
             throw DomainError.unauthenticated(.invalidCredentials)
         }
-        try failures.clear(key: keys.account)
+        try forgive(keys)
         if let stored = credentials.passwordHash, passwords.needsRehash(stored) {
             _ = try users.setPasswordHash(id: credentials.user.id, to: passwords.hash(password))
             logger.info("password hash upgraded", metadata: ["user.id": "\(credentials.user.id)", "argon2": "\(passwords.parameters)"])
@@ -96,12 +96,12 @@ public struct AuthService {
     /// session. Wrong current passwords count as failed logins.
     public func changePassword(of principal: Principal, current: String, new: String, clientAddress: String) throws {
         let keys = Self.throttleKeys(email: principal.user.profile.email, clientAddress: clientAddress)
-        try checkThrottle(keys)
+        try registerAttempt(keys)
         let credentials = try users.credentials(email: principal.user.profile.email)
         guard passwords.verify(current, against: credentials?.passwordHash) else {
-            try recordFailure(keys)
             throw DomainError.invalid([FieldError(field: "current_password", message: "is incorrect")])
         }
+        try forgive(keys)
         guard try users.setPasswordHash(id: principal.user.id, to: passwords.hash(new)) else {
             throw DomainError.unauthenticated(.accountUnavailable)
         }
@@ -132,20 +132,23 @@ public struct AuthService {
         return ("account:" + String(account.prefix(254)), "address:" + String(clientAddress.prefix(100)))
     }
 
-    private func checkThrottle(_ keys: (account: String, address: String)) throws {
-        let seconds = try failures.blockedSeconds(keys: [keys.account, keys.address])
-        if seconds > 0 { throw DomainError.throttled(retryAfterSeconds: seconds) }
-    }
-
-    private func recordFailure(_ keys: (account: String, address: String)) throws {
+    /// Counts the attempt against the account and the address before any hashing; a blocked key
+    /// is a 429 with the time left.
+    private func registerAttempt(_ keys: (account: String, address: String)) throws {
         let policy = configuration.throttle
         for (key, limit) in [(keys.account, policy.accountFailures), (keys.address, policy.addressFailures)] {
-            let count = try failures.recordFailure(key: key, quietPeriod: policy.quietPeriod)
-            if let seconds = policy.lockout(failures: count, limit: limit) {
-                try failures.block(key: key, seconds: seconds)
-                logger.notice("login throttled", metadata: ["throttle.key_kind": "\(key.prefix { $0 != ":" })", "throttle.seconds": "\(seconds)"])
+            guard let count = try failures.registerAttempt(key: key, limit: limit, policy: policy) else {
+                throw DomainError.throttled(retryAfterSeconds: max(1, try failures.blockedSeconds(keys: [keys.account, keys.address])))
+            }
+            if count >= limit {
+                logger.notice("login throttled", metadata: ["throttle.key_kind": "\(key.prefix { $0 != ":" })", "throttle.attempts": "\(count)"])
             }
         }
-        try failures.pruneQuiet(quietPeriod: policy.quietPeriod)
+    }
+
+    /// A successful attempt: the account starts afresh, and the address gets its attempt back.
+    private func forgive(_ keys: (account: String, address: String)) throws {
+        try failures.clear(key: keys.account)
+        try failures.forgiveAttempt(key: keys.address, limit: configuration.throttle.addressFailures)
     }
 }

@@ -20,25 +20,37 @@ public struct PostgresLoginFailureRepository: LoginFailureRepository {
         return Int(result.integer(row: 0, column: 0) ?? 0)
     }
 
-    private static let recordStatement = Statement("login_failures_record", """
-        INSERT INTO login_failures AS f (key, failures, last_failure_at) VALUES ($1, 1, now())
+    // $2 quiet period, $3 limit, $4 first lockout, $5 longest lockout (seconds). In the SET list,
+    // f.* are the old values, so `count` below stands for the new count: 1 after a quiet period,
+    // else one more. The block follows from it: least(first * 2^(count - limit), longest).
+    private static let count = "(CASE WHEN f.last_failure_at < now() - make_interval(secs => $2) THEN 1 ELSE f.failures + 1 END)"
+    private static let attemptStatement = Statement("login_failures_attempt", """
+        INSERT INTO login_failures AS f (key, failures, last_failure_at, blocked_until)
+        VALUES ($1, 1, now(), CASE WHEN 1 >= $3 THEN now() + make_interval(secs => least($4::float8, $5::float8)) END)
         ON CONFLICT (key) DO UPDATE SET
-            failures = CASE WHEN f.last_failure_at < now() - make_interval(secs => $2) THEN 1 ELSE f.failures + 1 END,
-            last_failure_at = now()
-        RETURNING failures
+            failures = \(count),
+            last_failure_at = now(),
+            blocked_until = CASE WHEN \(count) >= $3
+                THEN now() + make_interval(secs => least($4::float8 * power(2, least(\(count) - $3, 20)), $5::float8)) END
+        WHERE f.blocked_until IS NULL OR f.blocked_until <= now()
+        RETURNING f.failures
         """)
 
-    public func recordFailure(key: String, quietPeriod: Int) throws -> Int {
-        let result = try database.query(Self.recordStatement, [key, String(quietPeriod)])
-        return Int(result.integer(row: 0, column: 0) ?? 1)
+    public func registerAttempt(key: String, limit: Int, policy: LoginThrottlePolicy) throws -> Int? {
+        let result = try database.query(Self.attemptStatement, [
+            key, String(policy.quietPeriod), String(limit), String(policy.baseLockout), String(policy.maxLockout),
+        ])
+        return result.rowCount == 1 ? Int(result.integer(row: 0, column: 0) ?? 1) : nil
     }
 
-    private static let blockStatement = Statement("login_failures_block", """
-        UPDATE login_failures SET blocked_until = now() + make_interval(secs => $2) WHERE key = $1
+    private static let forgiveStatement = Statement("login_failures_forgive", """
+        UPDATE login_failures SET failures = greatest(failures - 1, 1),
+            blocked_until = CASE WHEN failures - 1 >= $2 THEN blocked_until END
+        WHERE key = $1
         """)
 
-    public func block(key: String, seconds: Int) throws {
-        _ = try database.query(Self.blockStatement, [key, String(seconds)])
+    public func forgiveAttempt(key: String, limit: Int) throws {
+        _ = try database.query(Self.forgiveStatement, [key, String(limit)])
     }
 
     private static let clearStatement = Statement("login_failures_clear", "DELETE FROM login_failures WHERE key = $1")
