@@ -9,13 +9,11 @@ import Testing
 /// application on the real test database.
 @Suite("Auth API on PostgreSQL")
 struct AuthAPITests {
-    let app: HTTPApplication
-    let database: Database
-    let unique = TestSupport.uniqueToken()
-
-    init() {
-        (app, database) = TestSupport.makeApplication()
-    }
+    /// The application, its database and a token that keeps this suite's rows apart.
+    let stack = TestStack()
+    var app: HTTPApplication { stack.app }
+    var database: Database { stack.database }
+    var unique: String { stack.unique }
 
     private func me(_ token: String?) -> Response {
         app.respond(to: TestSupport.request("GET", "/api/v1/users/me", bearer: token))

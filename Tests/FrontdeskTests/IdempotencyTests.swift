@@ -6,13 +6,11 @@ import Testing
 
 @Suite("Idempotency-Key on POST")
 struct IdempotencyTests {
-    let app: HTTPApplication
-    let database: Database
-    let unique = TestSupport.uniqueToken()
-
-    init() {
-        (app, database) = TestSupport.makeApplication()
-    }
+    /// The application, its database and a token that keeps this suite's rows apart.
+    let stack = TestStack()
+    var app: HTTPApplication { stack.app }
+    var database: Database { stack.database }
+    var unique: String { stack.unique }
 
     private func postCount(title: String) throws -> Int64 {
         try database.execute("SELECT count(*) FROM posts WHERE title = $1", [title]).integer(row: 0, column: 0) ?? -1

@@ -113,3 +113,15 @@ extension TestSupport {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     }
 }
+
+/// What a suite of application tests on the real database starts from: an application, its
+/// database handle, and a unique token for the emails and titles it creates.
+struct TestStack {
+    let app: HTTPApplication
+    let database: Database
+    let unique = TestSupport.uniqueToken()
+
+    init() {
+        (app, database) = TestSupport.makeApplication()
+    }
+}
