@@ -8,12 +8,8 @@ import Testing
 /// Registration, login, tokens, refresh rotation, logout and password changes through the whole
 /// application on the real test database.
 @Suite("Auth API on PostgreSQL")
-struct AuthAPITests {
-    /// The application, its database and a token that keeps this suite's rows apart.
+struct AuthAPITests: OnTestStack {
     let stack = TestStack()
-    var app: HTTPApplication { stack.app }
-    var database: Database { stack.database }
-    var unique: String { stack.unique }
 
     private func me(_ token: String?) -> Response {
         app.respond(to: TestSupport.request("GET", "/api/v1/users/me", bearer: token))

@@ -5,12 +5,8 @@ import Testing
 
 /// Who may do what to which user, through the whole application on the real database.
 @Suite("Authorization on users")
-struct AuthorizationAPITests {
-    /// The application, its database and a token that keeps this suite's rows apart.
+struct AuthorizationAPITests: OnTestStack {
     let stack = TestStack()
-    var app: HTTPApplication { stack.app }
-    var database: Database { stack.database }
-    var unique: String { stack.unique }
 
     private func send(_ method: String, _ path: String, _ body: String? = nil, as account: TestAccount) -> Response {
         if let body { return app.respond(to: TestSupport.json(method, path, body, bearer: account.accessToken)) }

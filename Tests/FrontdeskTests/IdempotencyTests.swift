@@ -5,12 +5,8 @@ import Postgres
 import Testing
 
 @Suite("Idempotency-Key on POST")
-struct IdempotencyTests {
-    /// The application, its database and a token that keeps this suite's rows apart.
+struct IdempotencyTests: OnTestStack {
     let stack = TestStack()
-    var app: HTTPApplication { stack.app }
-    var database: Database { stack.database }
-    var unique: String { stack.unique }
 
     private func postCount(title: String) throws -> Int64 {
         try database.execute("SELECT count(*) FROM posts WHERE title = $1", [title]).integer(row: 0, column: 0) ?? -1

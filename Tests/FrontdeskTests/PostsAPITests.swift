@@ -6,12 +6,8 @@ import Testing
 
 /// Posts and votes through the whole application on the real test database.
 @Suite("Posts API on PostgreSQL")
-struct PostsAPITests {
-    /// The application, its database and a token that keeps this suite's rows apart.
+struct PostsAPITests: OnTestStack {
     let stack = TestStack()
-    var app: HTTPApplication { stack.app }
-    var database: Database { stack.database }
-    var unique: String { stack.unique }
 
     private func send(_ method: String, _ path: String, _ body: String? = nil, as account: TestAccount?, query: String = "", headers: [String: String] = [:]) -> Response {
         if let body { return app.respond(to: TestSupport.json(method, path, body, headers: headers, bearer: account?.accessToken)) }

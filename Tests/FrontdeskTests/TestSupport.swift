@@ -125,3 +125,14 @@ struct TestStack {
         (app, database) = TestSupport.makeApplication()
     }
 }
+
+/// A suite that starts from a `TestStack`; reads its parts by name.
+protocol OnTestStack {
+    var stack: TestStack { get }
+}
+
+extension OnTestStack {
+    var app: HTTPApplication { stack.app }
+    var database: Database { stack.database }
+    var unique: String { stack.unique }
+}

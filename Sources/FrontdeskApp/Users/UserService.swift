@@ -23,18 +23,12 @@ public struct UserService {
 
     /// Creates an account for someone registering themself: always an active `user`.
     public func register(_ newUser: NewUser) throws -> User {
-        var profile = newUser.profile
-        profile.role = .user
-        profile.isActive = true
-        return try store(NewUser(profile: profile, password: newUser.password))
+        try store(newUser, activeAs: .user)
     }
 
     /// Creates the first admin from the command line, where there is no caller yet.
     public func bootstrapAdmin(_ newUser: NewUser) throws -> User {
-        var profile = newUser.profile
-        profile.role = .admin
-        profile.isActive = true
-        return try store(NewUser(profile: profile, password: newUser.password))
+        try store(newUser, activeAs: .admin)
     }
 
     /// The live user with this id, if the caller may see it; `notFound` otherwise.
@@ -84,6 +78,14 @@ public struct UserService {
 
     private func store(_ newUser: NewUser) throws -> User {
         try repository.insert(newUser.profile, passwordHash: passwords.hash(newUser.password))
+    }
+
+    /// Stores an account whose role the system decides, active from the start.
+    private func store(_ newUser: NewUser, activeAs role: Role) throws -> User {
+        var profile = newUser.profile
+        profile.role = role
+        profile.isActive = true
+        return try store(NewUser(profile: profile, password: newUser.password))
     }
 
     private func user(id: Int64) throws -> User {
