@@ -3,7 +3,7 @@
 
 REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export PATH="/opt/swift/usr/bin:$PATH"
-APT_PACKAGES=(libfcgi-dev spawn-fcgi nginx postgresql libpq-dev libargon2-dev curl jq python3 ca-certificates)
+APT_PACKAGES=(libfcgi-dev spawn-fcgi nginx postgresql libpq-dev libargon2-dev curl jq python3 python3-yaml ca-certificates)
 WORKER_USER=${FRONTDESK_USER:-frontdesk}
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -106,11 +106,18 @@ ensure_worker_user() {
 start_nginx() {
     local run_dir=$1 port=$2 socket=$3
     mkdir -p "$run_dir/log" "$run_dir/nginx-temp"
+    render_docs "$run_dir/docs"
     sed -e "s|@PORT@|$port|g" -e "s|@SOCKET@|$socket|g" -e "s|@RUN_DIR@|$run_dir|g" -e "s|@REPO_DIR@|$REPO_DIR|g" \
         "$REPO_DIR/nginx/local.conf.template" >"$run_dir/nginx.conf"
     stop_nginx "$run_dir"
     nginx -t -q -c "$run_dir/nginx.conf" -p "$run_dir"
     nginx -c "$run_dir/nginx.conf" -p "$run_dir"
+}
+
+# render_docs DIR: the API's openapi.json and its /docs page, from docs/openapi.yaml, for nginx.
+render_docs() {
+    "$REPO_DIR/docs/render" "$1"
+    chmod 755 "$1"
 }
 
 # Stops the nginx started by start_nginx for RUN_DIR, if it runs.
@@ -183,4 +190,5 @@ install_files() {
     install -m 644 "$REPO_DIR"/deploy/lib.sh /opt/frontdesk/deploy/
     install -m 644 "$REPO_DIR"/deploy/systemd/frontdesk.service /opt/frontdesk/deploy/systemd/
     install -m 644 "$REPO_DIR"/nginx/frontdesk.conf "$REPO_DIR"/nginx/frontdesk-http.conf "$REPO_DIR"/nginx/frontdesk-locations.conf /opt/frontdesk/nginx/
+    render_docs /opt/frontdesk/docs
 }

@@ -41,7 +41,8 @@ public enum Frontdesk {
             AuthMiddleware(authenticate: auth.authenticate(bearerToken:)),
             IdempotencyMiddleware(
                 repository: IdempotencyRepository(database: database),
-                excludedPaths: [AuthController.basePath + "/login", AuthController.basePath + "/refresh", AuthController.basePath + "/logout"]),
+                excludedPaths: [AuthController.basePath + "/login", AuthController.basePath + "/refresh", AuthController.basePath + "/logout"],
+                anonymousPaths: [AuthController.basePath + "/register"]),
         ]
         return HTTPApplication(middlewares: middlewares, router: router, logger: logger)
     }

@@ -12,7 +12,7 @@ struct FrontdeskCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "frontdesk",
         abstract: "Frontdesk: a REST JSON API served as a FastCGI worker pool behind nginx.",
-        subcommands: [Worker.self, Supervise.self, Status.self, Migrate.self, UserCommand.self])
+        subcommands: [Worker.self, Supervise.self, Status.self, Migrate.self, UserCommand.self, Routes.self])
 }
 
 /// Reads the configuration from the environment, exiting with a one-line reason when it is unusable.

@@ -69,6 +69,19 @@ struct IdempotencyTests: OnTestStack {
         #expect(count == 1)
     }
 
+    @Test("without a valid token a route that needs one answers 401 whatever the key, and keeps nothing")
+    func anonymousKeysOnAuthenticatedRoutes() throws {
+        // This address's key is taken by an anonymous registration (schemathesis found a 422 here).
+        let key = "anon-\(unique)"
+        let registration = #"{"email":"anon.\#(unique)@example.com","name":"Anon","password":"long enough"}"#
+        #expect(app.respond(to: TestSupport.json("POST", "/api/v1/auth/register", registration, headers: ["Idempotency-Key": key])).status == 201)
+        let anonymous = app.respond(to: TestSupport.json("POST", "/api/v1/posts", #"{"title":"A"}"#, headers: ["Idempotency-Key": key]))
+        let forged = app.respond(to: TestSupport.json("POST", "/api/v1/posts", #"{"title":"A"}"#, headers: ["Idempotency-Key": key], bearer: "not.a.token"))
+        #expect(anonymous.status == 401)
+        #expect(forged.status == 401)
+        #expect(try database.execute("SELECT count(*) FROM idempotency_keys WHERE key = $1", [key]).integer(row: 0, column: 0) == 1)
+    }
+
     @Test("the same key sent at once from several connections creates exactly one row")
     func concurrentRetries() throws {
         let account = try TestAccount.register(app, "race", unique: unique)

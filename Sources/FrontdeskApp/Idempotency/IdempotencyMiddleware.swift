@@ -9,13 +9,17 @@ import Postgres
 ///
 /// It runs after authentication, just before the router. A request that fails with an error is
 /// not stored, so it can be retried. Login, refresh and logout are left out: their responses hold
-/// tokens, which are never stored.
+/// tokens, which are never stored. Without a valid token a key counts only on `anonymousPaths`
+/// (registration); elsewhere the route answers 401 first, whatever key was sent.
 struct IdempotencyMiddleware: Middleware {
     let repository: IdempotencyRepository
     let excludedPaths: Set<String>
+    let anonymousPaths: Set<String>
 
     func handle(_ request: Request, context: RequestContext, next: Responder) throws -> Response {
-        guard request.method == "POST", let key = request.header("idempotency-key"), !excludedPaths.contains(request.path) else {
+        guard request.method == "POST", let key = request.header("idempotency-key"), !excludedPaths.contains(request.path),
+            context.optionalCaller != nil || anonymousPaths.contains(request.path)
+        else {
             return try next(request, context)
         }
         guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
