@@ -60,6 +60,16 @@ let package = Package(
             dependencies: ["FrontdeskApp", "Argon2"],
             path: "Sources/frontdesk-bench"
         ),
+        // The fuzz target over the request decoding path; fuzz/run builds it for libFuzzer.
+        .systemLibrary(name: "CLibFuzzer"),
+        .executableTarget(
+            name: "frontdesk-fuzz",
+            dependencies: [
+                "FrontdeskApp", "FastCGI", "HTTPCore", "Argon2", "CLibFuzzer",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/frontdesk-fuzz"
+        ),
         .testTarget(
             name: "FrontdeskTests",
             dependencies: [

@@ -43,9 +43,17 @@ public struct FastCGIWorker {
         return served
     }
 
-    /// Builds a `Request` from CGI parameters and reads the body, never more than the limit plus one
-    /// byte: a lying or missing CONTENT_LENGTH cannot make the worker read more.
+    /// Builds a `Request` from the current request's CGI parameters and its body on the connection.
     func makeRequest(parameters: [(name: String, value: String)]) -> Request {
+        Self.makeRequest(parameters: parameters, maxBodyBytes: maxBodyBytes, readBody: connection.readBody(limit:))
+    }
+
+    /// Builds a `Request` from CGI parameters, reading the body through `readBody` never more than
+    /// `maxBodyBytes` plus one byte: a lying or missing CONTENT_LENGTH cannot make the worker read
+    /// more. Pure apart from `readBody`, so the fuzz harness runs exactly this code.
+    static func makeRequest(
+        parameters: [(name: String, value: String)], maxBodyBytes: Int, readBody: (_ limit: Int) -> [UInt8]
+    ) -> Request {
         var method = "GET"
         var uri = "/"
         var queryString = ""
@@ -70,7 +78,7 @@ public struct FastCGIWorker {
         }
         if let requestID, !requestID.isEmpty { headers["x-request-id"] = requestID }
         let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "/"
-        let body = (declaredLength ?? 0) > maxBodyBytes ? [] : connection.readBody(limit: maxBodyBytes + 1)
+        let body = (declaredLength ?? 0) > maxBodyBytes ? [] : readBody(maxBodyBytes + 1)
         var request = Request(
             method: method, path: path, queryString: queryString, body: body,
             declaredContentLength: declaredLength, remoteAddress: remoteAddress)

@@ -83,13 +83,18 @@ public final class FastCGIConnection {
         var result: [(name: String, value: String)] = []
         guard var entry = request.pointee.envp else { return result }
         while let pointer = entry.pointee {
-            let text = String(cString: pointer)
-            if let equals = text.firstIndex(of: "=") {
-                result.append((String(text[..<equals]), String(text[text.index(after: equals)...])))
+            if let parameter = Self.parameter(fromEntry: String(cString: pointer)) {
+                result.append(parameter)
             }
             entry += 1
         }
         return result
+    }
+
+    /// One `NAME=VALUE` entry of libfcgi's environment split at the first `=`; nil without one.
+    static func parameter(fromEntry text: String) -> (name: String, value: String)? {
+        guard let equals = text.firstIndex(of: "=") else { return nil }
+        return (String(text[..<equals]), String(text[text.index(after: equals)...]))
     }
 
     /// Reads at most `limit` bytes of the request body.

@@ -1,0 +1,47 @@
+@testable import FastCGI
+import HTTPCore
+
+/// One fuzz input read as what nginx hands a worker: CGI parameters, one `NAME=VALUE` per line,
+/// then an empty line, then the body bytes.
+///
+/// ```
+/// REQUEST_METHOD=POST
+/// REQUEST_URI=/api/v1/auth/login
+/// CONTENT_TYPE=application/json
+/// HTTP_IDEMPOTENCY_KEY=k1
+///
+/// {"email":"ada@example.com","password":"correct horse"}
+/// ```
+///
+/// Each line is cut at its first NUL byte and decoded as libfcgi's C strings are
+/// (`String(cString:)` repairs invalid UTF-8), then split by the adapter's own code.
+struct FuzzInput {
+    let parameters: [(name: String, value: String)]
+    let body: [UInt8]
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let newline = UInt8(ascii: "\n")
+        var parameters: [(name: String, value: String)] = []
+        var position = bytes.startIndex
+        while position < bytes.endIndex {
+            let end = bytes[position...].firstIndex(of: newline) ?? bytes.endIndex
+            let line = bytes[position..<end]
+            position = min(end + 1, bytes.endIndex)
+            if line.isEmpty { break }
+            let cString = line.prefix { $0 != 0 }
+            if let parameter = FastCGIConnection.parameter(fromEntry: String(decoding: cString, as: UTF8.self)) {
+                parameters.append(parameter)
+            }
+        }
+        self.parameters = parameters
+        self.body = Array(bytes[position...])
+    }
+
+    /// The request as the worker builds it, reading the body as libfcgi would: what the client
+    /// sent, never more than the adapter asks for.
+    func makeRequest(maxBodyBytes: Int) -> Request {
+        FastCGIWorker.makeRequest(parameters: parameters, maxBodyBytes: maxBodyBytes) { limit in
+            Array(body.prefix(limit))
+        }
+    }
+}
