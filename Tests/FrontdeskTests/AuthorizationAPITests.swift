@@ -66,6 +66,23 @@ struct AuthorizationAPITests: OnTestStack {
         #expect(otherEmail.json.errorFields == ["email"])
     }
 
+    @Test("an admin cannot demote, deactivate or delete themself (422, 403); another admin can")
+    func adminSelfLockout() throws {
+        let admin = try TestAccount.admin(app, database, unique: unique)
+        let other = try TestAccount.admin(app, database, unique: unique + "b")
+        let ownPath = "/api/v1/users/\(admin.id)"
+        let demote = send("PATCH", "/api/v1/users/me", #"{"role":"user","active":false}"#, as: admin)
+        #expect(demote.status == 422)
+        #expect(demote.json.errorFields == ["active", "role"])
+        #expect(send("PUT", ownPath, #"{"email":"\#(admin.email)","name":"A","age":null,"role":"user","active":true}"#, as: admin).status == 422)
+        let delete = send("DELETE", ownPath, as: admin)
+        #expect(delete.status == 403)
+        #expect(delete.json["code"].stringValue == "users.admin_self_delete")
+        #expect(send("GET", "/api/v1/users/me", as: admin).json["role"].stringValue == "admin", "nothing changed")
+        #expect(send("PATCH", ownPath, #"{"role":"user"}"#, as: other).status == 200)
+        #expect(send("DELETE", ownPath, as: other).status == 204)
+    }
+
     @Test("a deleted or deactivated user's unexpired token is refused at once")
     func revokedAccounts() throws {
         let erin = try TestAccount.register(app, "erin", unique: unique)

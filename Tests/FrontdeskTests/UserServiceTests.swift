@@ -181,6 +181,27 @@ struct UserServiceTests {
         #expect(try service.update(id: alice.id, applying: UserPatch(role: .admin), by: admin).profile.role == .admin)
     }
 
+    @Test("an admin cannot demote, deactivate or delete themself; another admin can")
+    func adminSelfLockout() throws {
+        let root = try create(UserProfile(email: "root@example.com", name: "Root", role: .admin))
+        let asRoot = Caller(id: root.id, role: .admin)
+        #expect(throws: DomainError.invalid([
+            FieldError(field: "role", message: "an admin cannot remove their own admin role; another admin can"),
+            FieldError(field: "active", message: "an admin cannot deactivate themself; another admin can"),
+        ])) {
+            try service.update(id: root.id, applying: UserPatch(role: .user, isActive: false), by: asRoot)
+        }
+        #expect(throws: DomainError.forbidden(code: "users.admin_self_delete", message: "An admin cannot delete their own account; another admin can.")) {
+            try service.delete(id: root.id, by: asRoot)
+        }
+        #expect(repository.users[root.id]?.profile == root.profile)
+        #expect(!repository.deleted.contains(root.id))
+        #expect(try service.update(id: root.id, applying: UserPatch(name: "Still root"), by: asRoot).profile.name == "Still root")
+        #expect(try service.update(id: root.id, applying: UserPatch(role: .user), by: admin).profile.role == .user)
+        try service.delete(id: root.id, by: admin)
+        #expect(repository.deleted.contains(root.id))
+    }
+
     @Test("registration always makes an active user and stores only a hash")
     func registration() throws {
         let user = try service.register(NewUser(profile: UserProfile(email: "d@example.com", name: "D", role: .admin, isActive: false), password: "secret password"))

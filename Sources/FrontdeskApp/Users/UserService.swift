@@ -61,6 +61,10 @@ public struct UserService {
     /// Soft-deletes the user: admins delete anyone, users themselves.
     public func delete(id: Int64, expectedVersions: Set<Int>? = nil, by caller: Caller) throws {
         guard caller.mayManage(ownerID: id) else { throw DomainError.notFound(resource: "user") }
+        // Like demotion and deactivation (UserFieldAccess), deleting oneself as an admin needs another admin.
+        if caller.isAdmin && caller.id == id {
+            throw DomainError.forbidden(code: "users.admin_self_delete", message: "An admin cannot delete their own account; another admin can.")
+        }
         try OptimisticWrite.delete(
             expectedVersions: expectedVersions, busy: Self.busy,
             load: { try user(id: id) }, delete: { version in try repository.softDelete(id: id, expectedVersion: version) })
