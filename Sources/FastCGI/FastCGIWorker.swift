@@ -69,7 +69,7 @@ public struct FastCGIWorker {
             }
         }
         if let requestID, !requestID.isEmpty { headers["x-request-id"] = requestID }
-        let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "/"
+        let path = uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { String(uri[..<$0]) } ?? uri
         let body = (declaredLength ?? 0) > maxBodyBytes ? [] : connection.readBody(limit: maxBodyBytes + 1)
         var request = Request(
             method: method, path: path, queryString: queryString, body: body,
@@ -80,7 +80,13 @@ public struct FastCGIWorker {
 
     /// `HTTP_IF_NONE_MATCH` -> `if-none-match`.
     static func headerName(fromParameter name: String) -> String {
-        String(name.dropFirst(5).lowercased().map { $0 == "_" ? "-" : $0 })
+        String(decoding: name.utf8.dropFirst(5).map { byte in
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte + 32
+            case UInt8(ascii: "_"): UInt8(ascii: "-")
+            default: byte
+            }
+        }, as: UTF8.self)
     }
 
     /// The CGI response head: `Status:`, header fields, `Content-Length`, blank line.

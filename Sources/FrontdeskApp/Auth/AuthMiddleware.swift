@@ -28,9 +28,13 @@ public struct AuthMiddleware: Middleware {
     }
 
     /// The token of a `Bearer` credential (scheme case-insensitive, RFC 6750 section 2.1), or nil.
+    /// Works on the bytes: splitting a 300-byte token Character by Character cost more CPU than
+    /// the rest of an authenticated request's Swift code together.
     static func bearerToken(_ header: String) -> String? {
-        let parts = header.split(separator: " ", omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", parts[1].utf8.count <= 4096 else { return nil }
-        return String(parts[1])
+        let parts = header.utf8.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[1].count <= 4096, parts[0].count == 6,
+            zip(parts[0], "bearer".utf8).allSatisfy({ $0 | 0x20 == $1 })
+        else { return nil }
+        return String(Substring(parts[1]))
     }
 }
