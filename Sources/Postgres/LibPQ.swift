@@ -73,6 +73,43 @@ public final class PostgresConnection {
         return try check(result)
     }
 
+    /// Runs prepared statements in one round trip (libpq pipeline mode, one sync), as one implicit
+    /// transaction. Each gets its result or its error; nil means it was skipped because an earlier
+    /// one failed. A broken connection throws.
+    public func executePipelined(_ calls: [(name: String, parameters: [String?])]) throws(PostgresError) -> [Result<PostgresResult, PostgresError>?] {
+        for call in calls { try validate(call.parameters) }
+        guard PQenterPipelineMode(handle) == 1 else { throw .connectionLost(Self.errorMessage(handle)) }
+        for call in calls {
+            let sent = withOptionalCStrings(call.parameters) { pointers in
+                PQsendQueryPrepared(handle, call.name, Int32(call.parameters.count), pointers, nil, nil, 0)
+            }
+            guard sent == 1 else { throw .connectionLost(Self.errorMessage(handle)) }
+        }
+        guard PQpipelineSync(handle) == 1 else { throw .connectionLost(Self.errorMessage(handle)) }
+        var outcomes: [Result<PostgresResult, PostgresError>?] = []
+        for _ in calls {
+            guard let result = PQgetResult(handle) else { throw .connectionLost(Self.errorMessage(handle)) }
+            if PQresultStatus(result) == PGRES_PIPELINE_ABORTED {
+                PQclear(result)
+                outcomes.append(nil)
+            } else {
+                do throws(PostgresError) {
+                    outcomes.append(.success(try check(result)))
+                } catch {
+                    if case .connectionLost = error { throw error }
+                    outcomes.append(.failure(error))
+                }
+            }
+            // Each statement's results end with a null.
+            while let extra = PQgetResult(handle) { PQclear(extra) }
+        }
+        guard let sync = PQgetResult(handle) else { throw .connectionLost(Self.errorMessage(handle)) }
+        let synced = PQresultStatus(sync) == PGRES_PIPELINE_SYNC
+        PQclear(sync)
+        guard synced, PQexitPipelineMode(handle) == 1 else { throw .connectionLost(Self.errorMessage(handle)) }
+        return outcomes
+    }
+
     /// Runs one parameterised statement without preparing it.
     public func execute(_ sql: String, parameters: [String?] = []) throws(PostgresError) -> PostgresResult {
         try validate(parameters)

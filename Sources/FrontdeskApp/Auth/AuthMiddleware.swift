@@ -1,28 +1,30 @@
 import HTTPCore
 
 /// The chain's authentication stage: reads `Authorization: Bearer <token>` and, when present,
-/// records who the request is from, or why not.
+/// records an `Authentication` for the request: the token's verified claims, and its access check
+/// against the database, made on first need (so that it can share the handler's round trip).
 ///
 /// It never rejects a request itself: routes wrapped in `authenticated(_:)` answer 401 with the
 /// recorded reason, while public routes (login, refresh, health) work even when a client sends a
 /// stale token along, as many do with every request.
 public struct AuthMiddleware: Middleware {
-    private let authenticate: (String) throws -> Principal
+    private let authenticate: (String) -> Authentication
 
-    /// Creates the middleware around the function that turns a token into a principal.
-    public init(authenticate: @escaping (String) throws -> Principal) {
+    /// Creates the middleware around the function that turns a token into an authentication.
+    public init(authenticate: @escaping (String) -> Authentication) {
         self.authenticate = authenticate
     }
 
-    /// Records a principal or an error in the context, then continues.
+    /// Records the authentication in the context, then continues.
     public func handle(_ request: Request, context: RequestContext, next: Responder) throws -> Response {
-        if let header = request.header("authorization") {
-            let outcome = Result<Principal, any Error> {
-                guard let token = Self.bearerToken(header) else { throw DomainError.unauthenticated(.malformedToken) }
-                return try authenticate(token)
-            }
-            context.authentication = outcome
-            if case .success(let principal) = outcome { context.userID = principal.user.id }
+        guard let header = request.header("authorization") else { return try next(request, context) }
+        let authentication = Self.bearerToken(header).map(authenticate)
+            ?? Authentication(failure: DomainError.unauthenticated(.malformedToken))
+        context.authentication = authentication
+        defer {
+            // A check nobody asked for (a public route) must not ride along with a later request.
+            authentication.cancel()
+            context.userID = authentication.checkedPrincipal?.user.id
         }
         return try next(request, context)
     }
