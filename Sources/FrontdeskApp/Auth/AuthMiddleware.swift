@@ -29,14 +29,29 @@ public struct AuthMiddleware: Middleware {
         return try next(request, context)
     }
 
-    /// The token of a `Bearer` credential (scheme case-insensitive, RFC 6750 section 2.1), or nil.
-    /// Works on the bytes: splitting a 300-byte token Character by Character cost more CPU than
-    /// the rest of an authenticated request's Swift code together.
+    /// The token of a `Bearer` credential (scheme case-insensitive, RFC 6750 section 2.1), or nil:
+    /// the scheme and the token, separated (and surrounded) by spaces, and nothing else.
+    ///
+    /// One pass over the bytes: a generic split of a 300-byte header cost a fifth of an
+    /// authenticated request's CPU.
     static func bearerToken(_ header: String) -> String? {
-        let parts = header.utf8.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[1].count <= 4096, parts[0].count == 6,
-            zip(parts[0], "bearer".utf8).allSatisfy({ $0 | 0x20 == $1 })
-        else { return nil }
-        return String(Substring(parts[1]))
+        var header = header
+        return header.withUTF8 { bytes -> String? in
+            let space = UInt8(ascii: " ")
+            var start = 0
+            var end = bytes.count
+            while start < end && bytes[start] == space { start += 1 }
+            while end > start && bytes[end - 1] == space { end -= 1 }
+            guard end - start > 7 else { return nil }
+            for (offset, letter) in "bearer".utf8.enumerated() where bytes[start + offset] | 0x20 != letter {
+                return nil
+            }
+            var tokenStart = start + 6
+            guard bytes[tokenStart] == space else { return nil }
+            while bytes[tokenStart] == space { tokenStart += 1 }
+            let token = UnsafeBufferPointer(rebasing: bytes[tokenStart..<end])
+            guard token.count <= 4096, !token.contains(space) else { return nil }
+            return String(decoding: token, as: UTF8.self)
+        }
     }
 }
