@@ -15,12 +15,15 @@ public final class PostgresConnection {
     /// `connectTimeout` bounds the attempt in seconds; `statementTimeoutMilliseconds` bounds every
     /// statement on the server, so a stuck query cannot hold a worker forever (0: no limit).
     public init(url: String, connectTimeout: Int = 3, statementTimeoutMilliseconds: Int = 0, applicationName: String = "frontdesk") throws(PostgresError) {
-        var keywords = ["dbname", "connect_timeout", "application_name", "keepalives_idle", "keepalives_interval", "keepalives_count"]
-        var values = [url, String(connectTimeout), applicationName, "30", "10", "3"]
+        // No JIT and no parallel workers: every statement here is a short keyset read or a write,
+        // and both cost more than they save. Measured at 10M posts, a search for a common word
+        // took 0.8 s (0.9 s of JIT compiling, two workers launched) instead of 0.5 ms.
+        var options = "-c jit=off -c max_parallel_workers_per_gather=0"
         if statementTimeoutMilliseconds > 0 {
-            keywords.append("options")
-            values.append("-c statement_timeout=\(statementTimeoutMilliseconds)")
+            options += " -c statement_timeout=\(statementTimeoutMilliseconds)"
         }
+        let keywords = ["dbname", "connect_timeout", "application_name", "keepalives_idle", "keepalives_interval", "keepalives_count", "options"]
+        let values = [url, String(connectTimeout), applicationName, "30", "10", "3", options]
         let connection = withCStrings(keywords) { keywordPointers in
             withCStrings(values) { valuePointers in
                 PQconnectdbParams(keywordPointers, valuePointers, 1)

@@ -36,6 +36,14 @@ struct DatabaseTests {
         return pid
     }
 
+    @Test("connections run without JIT or parallel workers (short statements; both cost more than they save)")
+    func sessionSettings() throws {
+        let database = Database(configuration: Database.Configuration(url: TestSupport.databaseURL))
+        #expect(try database.execute("SHOW jit").string(row: 0, column: 0) == "off")
+        #expect(try database.execute("SHOW max_parallel_workers_per_gather").string(row: 0, column: 0) == "0")
+        #expect(try database.execute("SHOW statement_timeout").string(row: 0, column: 0) == "10s")
+    }
+
     @Test("a queued read goes out with the next read, alone when asked first, or not at all when cancelled")
     func queuedQueries() throws {
         let database = Database(configuration: Database.Configuration(url: TestSupport.databaseURL))
