@@ -89,10 +89,12 @@ public final class FastCGIConnection {
         while let pointer = entry.pointee {
             let bytes = UnsafeRawBufferPointer(start: pointer, count: strlen(pointer))
             if let equals = bytes.firstIndex(of: UInt8(ascii: "=")) {
-                let name = bytes[..<equals]
-                if name.starts(with: prefix.utf8) || names.contains(where: { $0.utf8.elementsEqual(name) }) {
+                // Compared in C: the generic collection comparisons cost more than decoding everything.
+                let isWanted = (equals >= prefix.utf8.count && prefix.withCString { strncmp($0, pointer, prefix.utf8.count) == 0 })
+                    || names.contains { $0.utf8.count == equals && $0.withCString { strncmp($0, pointer, equals) == 0 } }
+                if isWanted {
                     result.append((
-                        String(decoding: name, as: UTF8.self),
+                        String(decoding: bytes[..<equals], as: UTF8.self),
                         String(decoding: bytes[(equals + 1)...], as: UTF8.self)))
                 }
             }
