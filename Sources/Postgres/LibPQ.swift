@@ -218,10 +218,29 @@ private func withCStrings<Result>(_ strings: [String], _ body: (UnsafePointer<Un
     return pointers.map { UnsafePointer($0) }.withUnsafeBufferPointer { body($0.baseAddress!) }
 }
 
+/// Parameters as C strings in one allocation (nil stays a null pointer, SQL NULL): a `strdup` per
+/// parameter and two arrays of pointers cost ~8k instructions for a pipelined pair of statements.
 private func withOptionalCStrings<Result>(_ strings: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> Result) -> Result {
-    let pointers = strings.map { $0.map { strdup($0) } ?? nil }
-    defer { pointers.forEach { free($0) } }
-    return pointers.map { UnsafePointer($0) }.withUnsafeBufferPointer { body($0.baseAddress) }
+    let size = strings.reduce(0) { $0 + ($1?.utf8.count ?? -1) + 1 }
+    let pointerSize = MemoryLayout<UnsafePointer<CChar>?>.stride
+    let storage = UnsafeMutableRawPointer.allocate(byteCount: strings.count * pointerSize + size, alignment: MemoryLayout<UnsafePointer<CChar>?>.alignment)
+    defer { storage.deallocate() }
+    let pointers = storage.bindMemory(to: UnsafePointer<CChar>?.self, capacity: strings.count)
+    var text = storage + strings.count * pointerSize
+    for (index, string) in strings.enumerated() {
+        guard var string else {
+            pointers[index] = nil
+            continue
+        }
+        let count = string.withUTF8 { bytes in
+            if let base = bytes.baseAddress { text.copyMemory(from: base, byteCount: bytes.count) }
+            return bytes.count
+        }
+        text.storeBytes(of: 0, toByteOffset: count, as: UInt8.self)
+        pointers[index] = UnsafePointer(text.bindMemory(to: CChar.self, capacity: count + 1))
+        text += count + 1
+    }
+    return body(strings.isEmpty ? nil : UnsafePointer(pointers))
 }
 
 extension String {
