@@ -26,7 +26,7 @@ public struct FastCGIWorker {
     public func run(maxRequests: Int? = nil) -> Int {
         var served = 0
         while connection.accept() {
-            let parameters = connection.parameters()
+            let parameters = connection.parameters(named: Self.parameterNames, orPrefixed: "HTTP_")
             let method = parameters.first { $0.name == "REQUEST_METHOD" }?.value ?? "?"
             let uri = parameters.first { $0.name == "DOCUMENT_URI" || $0.name == "REQUEST_URI" }?.value ?? "?"
             activity.requestStarted(method + " " + uri)
@@ -42,6 +42,12 @@ public struct FastCGIWorker {
         }
         return served
     }
+
+    /// The CGI parameters `makeRequest` and the activity summary read, besides `HTTP_*` headers.
+    static let parameterNames = [
+        "REQUEST_METHOD", "REQUEST_URI", "DOCUMENT_URI", "QUERY_STRING", "CONTENT_LENGTH", "CONTENT_TYPE",
+        "REMOTE_ADDR", "REQUEST_ID",
+    ]
 
     /// Builds a `Request` from the current request's CGI parameters and its body on the connection.
     func makeRequest(parameters: [(name: String, value: String)]) -> Request {
@@ -77,7 +83,7 @@ public struct FastCGIWorker {
             }
         }
         if let requestID, !requestID.isEmpty { headers["x-request-id"] = requestID }
-        let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "/"
+        let path = uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { String(uri[..<$0]) } ?? uri
         let body = (declaredLength ?? 0) > maxBodyBytes ? [] : readBody(maxBodyBytes + 1)
         var request = Request(
             method: method, path: path, queryString: queryString, body: body,
@@ -88,20 +94,35 @@ public struct FastCGIWorker {
 
     /// `HTTP_IF_NONE_MATCH` -> `if-none-match`.
     static func headerName(fromParameter name: String) -> String {
-        String(name.dropFirst(5).lowercased().map { $0 == "_" ? "-" : $0 })
+        String(decoding: name.utf8.dropFirst(5).map { byte in
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte + 32
+            case UInt8(ascii: "_"): UInt8(ascii: "-")
+            default: byte
+            }
+        }, as: UTF8.self)
     }
 
     /// The CGI response head: `Status:`, header fields, `Content-Length`, blank line.
+    /// Appended as bytes to one buffer: string interpolation cost a /health request a seventh of its CPU.
     static func encodeHead(_ response: Response) -> [UInt8] {
-        var head = "Status: \(response.status) \(HTTPStatus.reasonPhrase(for: response.status))\r\n"
+        var head: [UInt8] = []
+        head.reserveCapacity(512)
+        func line(_ name: String, _ value: String) {
+            head.append(contentsOf: name.utf8)
+            head.append(contentsOf: ": ".utf8)
+            head.append(contentsOf: value.utf8)
+            head.append(contentsOf: "\r\n".utf8)
+        }
+        line("Status", String(response.status) + " " + HTTPStatus.reasonPhrase(for: response.status))
         for field in response.headers {
-            head += "\(field.name): \(field.value)\r\n"
+            line(field.name, field.value)
         }
         if response.status != 204 && response.status != 304 && response.header("Content-Length") == nil {
-            head += "Content-Length: \(response.body.count)\r\n"
+            line("Content-Length", String(response.body.count))
         }
-        head += "\r\n"
-        return Array(head.utf8)
+        head.append(contentsOf: "\r\n".utf8)
+        return head
     }
 }
 

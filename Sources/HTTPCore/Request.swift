@@ -38,7 +38,8 @@ public struct Request: Sendable {
 
     /// The value of a header field, looked up case-insensitively.
     public func header(_ name: String) -> String? {
-        headers[name.lowercased()]
+        // Callers name headers in lower case; lowercasing (an allocation) only when they did not.
+        name.utf8.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) ? headers[name.lowercased()] : headers[name]
     }
 
     /// Whether the request carries a body, declared or actual.

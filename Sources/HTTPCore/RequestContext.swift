@@ -12,7 +12,7 @@ public final class RequestContext {
     /// The authenticated user's id, for logs; nil for anonymous requests.
     public var userID: Int64?
     /// What the auth middleware established (the application's principal type), if anything.
-    public var authentication: (any Sendable)?
+    public var authentication: Any?
     /// Typed path parameters of the matched route.
     public var parameters: [String: Int64] = [:]
     /// A logger carrying the request id as metadata.

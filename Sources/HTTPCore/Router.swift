@@ -29,9 +29,11 @@ public struct Router {
 
     /// Dispatches the request to its handler.
     public func respond(to request: Request, context: RequestContext) throws -> Response {
-        let pathSegments = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        // Split once, on bytes ("/" is ASCII, so no Character boundaries are needed).
+        let pathSegments = request.path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+            .dropFirst().map { Substring($0) }
         for route in routes {
-            guard let parameters = route.template.match(Array(pathSegments)) else { continue }
+            guard let parameters = route.template.match(pathSegments) else { continue }
             context.routeTemplate = route.template.description
             context.parameters = parameters
             let method = request.method == "HEAD" ? "GET" : request.method

@@ -25,6 +25,7 @@ public final class Database {
     private var connection: PostgresConnection?
     private var preparedNames: Set<String> = []
     private var nextAttempt: ContinuousClock.Instant?
+    private var queued: QueuedQuery?
     /// How many times a broken connection was replaced, for metrics.
     public private(set) var reconnectCount = 0
     /// How many statements failed (connection problems, timeouts, server errors), for metrics.
@@ -42,7 +43,14 @@ public final class Database {
     /// writes too. If the connection breaks while the statement runs, only a read-only statement
     /// outside a transaction is sent again; a write may have committed, so the error goes up (503)
     /// rather than risk doing it twice. While the server is unreachable this throws at once.
+    ///
+    /// A read carries the queued statement along, if there is one: both go in one round trip.
     public func query(_ statement: Statement, _ parameters: [String?] = []) throws(PostgresError) -> PostgresResult {
+        if let carried = queued {
+            queued = nil
+            if statement.isReadOnly { return try query(statement, parameters, carrying: carried) }
+            carried.outcome = Result { () throws(PostgresError) in try query(carried.statement, carried.parameters) }
+        }
         if let connection, connection.isIdle, !connection.isStillOpen() {
             dropConnection()
         }
@@ -59,6 +67,66 @@ public final class Database {
             errorCount += 1
             throw error
         }
+    }
+
+    /// Queues a read-only statement to go out with the next read, so that two queries from different
+    /// layers (say, authentication and a handler) cost one round trip. `QueuedQuery.result()` runs
+    /// it alone if no read came; `cancel()` drops it unsent. At most one is queued at a time.
+    public func queue(_ statement: Statement, _ parameters: [String?] = []) -> QueuedQuery {
+        precondition(statement.isReadOnly, "only reads are queued: \(statement.name)")
+        queued?.cancel()
+        let query = QueuedQuery(statement: statement, parameters: parameters, database: self)
+        queued = query
+        return query
+    }
+
+    /// Runs a queued statement alone (nothing came along to carry it), or drops it if `isCancelled`.
+    func flush(_ query: QueuedQuery) {
+        guard queued === query else { return }
+        queued = nil
+        guard !query.isCancelled else { return }
+        query.outcome = Result { () throws(PostgresError) in try self.query(query.statement, query.parameters) }
+    }
+
+    /// Both statements (reads) in one pipeline; `carried`'s outcome is stored in it. Retried once
+    /// on a fresh connection like any read; if the carried one failed, the read runs again alone.
+    private func query(_ statement: Statement, _ parameters: [String?], carrying carried: QueuedQuery) throws(PostgresError) -> PostgresResult {
+        if let connection, connection.isIdle, !connection.isStillOpen() {
+            dropConnection()
+        }
+        guard connection?.isIdle ?? true else {
+            carried.outcome = Result { () throws(PostgresError) in try query(carried.statement, carried.parameters) }
+            return try query(statement, parameters)
+        }
+        let calls = [(carried.statement, carried.parameters), (statement, parameters)]
+        var outcomes: [Result<PostgresResult, PostgresError>?]
+        do throws(PostgresError) {
+            do throws(PostgresError) {
+                outcomes = try runPipelined(calls)
+            } catch let error where error.isConnectionProblem {
+                dropConnection()
+                guard error.isRetryable else { throw error }
+                outcomes = try runPipelined(calls)
+            }
+        } catch {
+            errorCount += 1
+            carried.outcome = .failure(error)
+            throw error
+        }
+        carried.outcome = outcomes[0] ?? .failure(.connectionLost("not sent"))
+        if case .failure = carried.outcome { errorCount += 1 }
+        guard let outcome = outcomes[1] else { return try query(statement, parameters) }
+        if case .failure = outcome { errorCount += 1 }
+        return try outcome.get()
+    }
+
+    private func runPipelined(_ calls: [(Statement, [String?])]) throws(PostgresError) -> [Result<PostgresResult, PostgresError>?] {
+        let connection = try connected()
+        for (statement, _) in calls where !preparedNames.contains(statement.name) {
+            try connection.prepare(name: statement.name, sql: statement.sql)
+            preparedNames.insert(statement.name)
+        }
+        return try connection.executePipelined(calls.map { (name: $0.0.name, parameters: $0.1) })
     }
 
     /// Runs plain SQL without preparing it: transaction control and test set-up.

@@ -15,12 +15,15 @@ public final class PostgresConnection {
     /// `connectTimeout` bounds the attempt in seconds; `statementTimeoutMilliseconds` bounds every
     /// statement on the server, so a stuck query cannot hold a worker forever (0: no limit).
     public init(url: String, connectTimeout: Int = 3, statementTimeoutMilliseconds: Int = 0, applicationName: String = "frontdesk") throws(PostgresError) {
-        var keywords = ["dbname", "connect_timeout", "application_name", "keepalives_idle", "keepalives_interval", "keepalives_count"]
-        var values = [url, String(connectTimeout), applicationName, "30", "10", "3"]
+        // No JIT and no parallel workers: every statement here is a short keyset read or a write,
+        // and both cost more than they save. Measured at 10M posts, a search for a common word
+        // took 0.8 s (0.9 s of JIT compiling, two workers launched) instead of 0.5 ms.
+        var options = "-c jit=off -c max_parallel_workers_per_gather=0"
         if statementTimeoutMilliseconds > 0 {
-            keywords.append("options")
-            values.append("-c statement_timeout=\(statementTimeoutMilliseconds)")
+            options += " -c statement_timeout=\(statementTimeoutMilliseconds)"
         }
+        let keywords = ["dbname", "connect_timeout", "application_name", "keepalives_idle", "keepalives_interval", "keepalives_count", "options"]
+        let values = [url, String(connectTimeout), applicationName, "30", "10", "3", options]
         let connection = withCStrings(keywords) { keywordPointers in
             withCStrings(values) { valuePointers in
                 PQconnectdbParams(keywordPointers, valuePointers, 1)
@@ -71,6 +74,43 @@ public final class PostgresConnection {
             PQexecPrepared(handle, name, Int32(parameters.count), pointers, nil, nil, 0)
         }
         return try check(result)
+    }
+
+    /// Runs prepared statements in one round trip (libpq pipeline mode, one sync), as one implicit
+    /// transaction. Each gets its result or its error; nil means it was skipped because an earlier
+    /// one failed. A broken connection throws.
+    public func executePipelined(_ calls: [(name: String, parameters: [String?])]) throws(PostgresError) -> [Result<PostgresResult, PostgresError>?] {
+        for call in calls { try validate(call.parameters) }
+        guard PQenterPipelineMode(handle) == 1 else { throw .connectionLost(Self.errorMessage(handle)) }
+        for call in calls {
+            let sent = withOptionalCStrings(call.parameters) { pointers in
+                PQsendQueryPrepared(handle, call.name, Int32(call.parameters.count), pointers, nil, nil, 0)
+            }
+            guard sent == 1 else { throw .connectionLost(Self.errorMessage(handle)) }
+        }
+        guard PQpipelineSync(handle) == 1 else { throw .connectionLost(Self.errorMessage(handle)) }
+        var outcomes: [Result<PostgresResult, PostgresError>?] = []
+        for _ in calls {
+            guard let result = PQgetResult(handle) else { throw .connectionLost(Self.errorMessage(handle)) }
+            if PQresultStatus(result) == PGRES_PIPELINE_ABORTED {
+                PQclear(result)
+                outcomes.append(nil)
+            } else {
+                do throws(PostgresError) {
+                    outcomes.append(.success(try check(result)))
+                } catch {
+                    if case .connectionLost = error { throw error }
+                    outcomes.append(.failure(error))
+                }
+            }
+            // Each statement's results end with a null.
+            while let extra = PQgetResult(handle) { PQclear(extra) }
+        }
+        guard let sync = PQgetResult(handle) else { throw .connectionLost(Self.errorMessage(handle)) }
+        let synced = PQresultStatus(sync) == PGRES_PIPELINE_SYNC
+        PQclear(sync)
+        guard synced, PQexitPipelineMode(handle) == 1 else { throw .connectionLost(Self.errorMessage(handle)) }
+        return outcomes
     }
 
     /// Runs one parameterised statement without preparing it.
@@ -178,10 +218,29 @@ private func withCStrings<Result>(_ strings: [String], _ body: (UnsafePointer<Un
     return pointers.map { UnsafePointer($0) }.withUnsafeBufferPointer { body($0.baseAddress!) }
 }
 
+/// Parameters as C strings in one allocation (nil stays a null pointer, SQL NULL): a `strdup` per
+/// parameter and two arrays of pointers cost ~8k instructions for a pipelined pair of statements.
 private func withOptionalCStrings<Result>(_ strings: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> Result) -> Result {
-    let pointers = strings.map { $0.map { strdup($0) } ?? nil }
-    defer { pointers.forEach { free($0) } }
-    return pointers.map { UnsafePointer($0) }.withUnsafeBufferPointer { body($0.baseAddress) }
+    let size = strings.reduce(0) { $0 + ($1?.utf8.count ?? -1) + 1 }
+    let pointerSize = MemoryLayout<UnsafePointer<CChar>?>.stride
+    let storage = UnsafeMutableRawPointer.allocate(byteCount: strings.count * pointerSize + size, alignment: MemoryLayout<UnsafePointer<CChar>?>.alignment)
+    defer { storage.deallocate() }
+    let pointers = storage.bindMemory(to: UnsafePointer<CChar>?.self, capacity: strings.count)
+    var text = storage + strings.count * pointerSize
+    for (index, string) in strings.enumerated() {
+        guard var string else {
+            pointers[index] = nil
+            continue
+        }
+        let count = string.withUTF8 { bytes in
+            if let base = bytes.baseAddress { text.copyMemory(from: base, byteCount: bytes.count) }
+            return bytes.count
+        }
+        text.storeBytes(of: 0, toByteOffset: count, as: UInt8.self)
+        pointers[index] = UnsafePointer(text.bindMemory(to: CChar.self, capacity: count + 1))
+        text += count + 1
+    }
+    return body(strings.isEmpty ? nil : UnsafePointer(pointers))
 }
 
 extension String {

@@ -29,7 +29,8 @@ struct FuzzInput {
             position = min(end + 1, bytes.endIndex)
             if line.isEmpty { break }
             let cString = line.prefix { $0 != 0 }
-            if let parameter = FastCGIConnection.parameter(fromEntry: String(decoding: cString, as: UTF8.self)) {
+            let entry = Array(cString)
+            if let parameter = entry.withUnsafeBytes({ FastCGIConnection.parameter(fromEntry: $0) }) {
                 parameters.append(parameter)
             }
         }

@@ -107,6 +107,35 @@ struct AuthorizationAPITests: OnTestStack {
         #expect(send("PATCH", "/api/v1/users/\(second.id)", #"{"role":"user"}"#, as: first).json["role"].stringValue == "user")
         #expect(send("GET", "/api/v1/users", as: second).status == 403)
     }
+
+    // A GET runs ahead of its access check, as the caller its token names (one round trip for
+    // both); these are the cases where that guess is wrong.
+    @Test("a read that ran ahead of the access check is redone or refused when the check disagrees")
+    func speculativeReads() throws {
+        let first = try TestAccount.admin(app, database, unique: unique)
+        let second = try TestAccount.admin(app, database, unique: unique + "b")
+        let gina = try TestAccount.register(app, "gina", unique: unique)
+        let hank = try TestAccount.register(app, "hank", unique: unique)
+        let ginaPath = "/api/v1/users/\(gina.id)"
+        #expect(send("GET", ginaPath, as: second).status == 200)
+        // Demoted: the token still says admin; the read is redone as a user.
+        #expect(send("PATCH", "/api/v1/users/\(second.id)", #"{"role":"user"}"#, as: first).status == 200)
+        #expect(send("GET", ginaPath, as: second).status == 404)
+        #expect(send("GET", "/api/v1/users/\(second.id)", as: second).json["role"].stringValue == "user")
+        // Promoted: the token still says user; the read is redone as an admin.
+        #expect(send("GET", ginaPath, as: hank).status == 404)
+        #expect(send("PATCH", "/api/v1/users/\(hank.id)", #"{"role":"admin"}"#, as: first).status == 200)
+        #expect(send("GET", ginaPath, as: hank).status == 200)
+        // Refused: deactivated, logged out, deleted; the read's result never goes out.
+        #expect(send("PATCH", "/api/v1/users/\(hank.id)", #"{"active":false}"#, as: first).status == 200)
+        #expect(send("GET", ginaPath, as: hank).json["code"].stringValue == "auth.account_unavailable")
+        #expect(send("HEAD", ginaPath, as: hank).status == 401)
+        #expect(send("POST", "/api/v1/auth/logout", as: gina).status == 204)
+        #expect(send("GET", ginaPath, as: gina).json["code"].stringValue == "auth.revoked")
+        #expect(send("GET", "/api/v1/posts", as: gina).status == 200, "public routes treat a refused token as anonymous")
+        #expect(send("DELETE", "/api/v1/users/\(first.id)", as: first).status == 204)
+        #expect(send("GET", "/api/v1/users/\(hank.id)", as: first).status == 401)
+    }
 }
 
 extension JSONValue {

@@ -36,6 +36,39 @@ struct DatabaseTests {
         return pid
     }
 
+    @Test("connections run without JIT or parallel workers (short statements; both cost more than they save)")
+    func sessionSettings() throws {
+        let database = Database(configuration: Database.Configuration(url: TestSupport.databaseURL))
+        #expect(try database.execute("SHOW jit").string(row: 0, column: 0) == "off")
+        #expect(try database.execute("SHOW max_parallel_workers_per_gather").string(row: 0, column: 0) == "0")
+        #expect(try database.execute("SHOW statement_timeout").string(row: 0, column: 0) == "10s")
+    }
+
+    @Test("a queued read goes out with the next read, alone when asked first, or not at all when cancelled")
+    func queuedQueries() throws {
+        let database = Database(configuration: Database.Configuration(url: TestSupport.databaseURL))
+        let backend = Statement("test_backend", "SELECT pg_backend_pid(), txid_current_if_assigned() IS NULL, $1::int")
+        let echo = Statement("test_echo", "SELECT $1::text")
+        let carried = database.queue(backend, ["7"])
+        #expect(!carried.hasRun)
+        #expect(try database.query(echo, ["read"]).string(row: 0, column: 0) == "read")
+        #expect(carried.hasRun)
+        #expect(try carried.result().integer(row: 0, column: 2) == 7)
+        let alone = database.queue(backend, ["8"])
+        #expect(try alone.result().integer(row: 0, column: 2) == 8)
+        let dropped = database.queue(backend, ["9"])
+        dropped.cancel()
+        _ = try database.query(echo, ["after"])
+        #expect(!dropped.hasRun)
+        // A failing carried statement does not fail the read it rode with, and vice versa.
+        let failing = database.queue(Statement("test_fails", "SELECT 1 / $1::int"), ["0"])
+        #expect(try database.query(echo, ["still"]).string(row: 0, column: 0) == "still")
+        #expect(throws: PostgresError.self) { try failing.result() }
+        let fine = database.queue(backend, ["10"])
+        #expect(throws: PostgresError.self) { try database.query(Statement("test_fails", "SELECT 1 / $1::int"), ["0"]) }
+        #expect(try fine.result().integer(row: 0, column: 2) == 10)
+    }
+
     @Test("a connection the server dropped is replaced transparently")
     func reconnects() throws {
         let (app, database) = TestSupport.makeApplication()

@@ -56,4 +56,20 @@ struct JSONTests {
             == #"{"z":"quote\" backslash\\ newline\n tab\t bell\u0007 é 😀","a":null,"n":5,"list":[true,null]}"#)
         #expect((try? JSONValue.parse(json.bytes)) != nil)
     }
+
+    @Test("the writer's integers: zero, negative, and the extremes of every width")
+    func integers() {
+        var json = JSONWriter()
+        json.array { list in
+            list.value(0)
+            list.value(-7)
+            list.value(Int64.max)
+            list.value(Int64.min)
+            list.value(UInt64.max)
+            list.value(Int8.min)
+            list.value("plain ascii, no escapes" as String?)
+        }
+        #expect(String(decoding: json.bytes, as: UTF8.self)
+            == #"[0,-7,9223372036854775807,-9223372036854775808,18446744073709551615,-128,"plain ascii, no escapes"]"#)
+    }
 }

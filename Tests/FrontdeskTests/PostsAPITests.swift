@@ -83,6 +83,33 @@ struct PostsAPITests: OnTestStack {
         #expect(send("GET", "/api/v1/posts", as: nil, query: "q=\(word)%20-runner").json["items"].count == 1)
     }
 
+    @Test("search finds a rare term thousands of posts past the cursor, and pages across that distance")
+    func rareSearchTerm() throws {
+        let fay = try TestAccount.register(app, "fay", unique: unique)
+        let word = "zr" + unique.suffix(8)
+        // 2,100 posts; the word is in the 5th and the 2,050th only, past the 2,000 posts the
+        // search reads in id order before it turns to the full-text index.
+        _ = try database.execute("""
+            INSERT INTO posts (author_id, title, body, published)
+            SELECT $1, 'Filler ' || g, CASE WHEN g IN (5, 2050) THEN 'the ' || $2 ELSE 'nothing' END, true
+            FROM generate_series(1, 2100) g
+            """, [String(fay.id), word])
+        let ids = try database.execute("SELECT id FROM posts WHERE author_id = $1 ORDER BY id", [String(fay.id)])
+        let fifth = try #require(ids.integer(row: 4, column: 0))
+        let far = try #require(ids.integer(row: 2049, column: 0))
+        let before = PageRequest.encodeCursor(afterID: try #require(ids.integer(row: 0, column: 0)) - 1)
+        let page = send("GET", "/api/v1/posts", as: nil, query: "q=\(word)&limit=1&cursor=\(before)")
+        #expect(page.json["items"][0]["id"].integerValue == fifth)
+        let cursor = try #require(page.json["next_cursor"].stringValue)
+        let next = send("GET", "/api/v1/posts", as: nil, query: "q=\(word)&limit=1&cursor=\(cursor)")
+        #expect(next.json["items"].count == 1)
+        #expect(next.json["items"][0]["id"].integerValue == far)
+        #expect(next.json["next_cursor"] == .null)
+        let both = send("GET", "/api/v1/posts", as: nil, query: "q=\(word)&author_id=\(fay.id)")
+        #expect(both.json["items"].count == 2)
+        #expect(send("GET", "/api/v1/posts", as: nil, query: "q=\(word)&author_id=\(fay.id + 1)").json["items"].count == 0)
+    }
+
     @Test("PUT replaces, PATCH merges, If-Match is honoured, DELETE is soft")
     func writes() throws {
         let eve = try TestAccount.register(app, "eve", unique: unique)

@@ -36,14 +36,14 @@ public struct AuthController {
 
     /// `POST /auth/logout`: 204; the access token and its session are revoked.
     func logout(_ request: Request, _ auth: AuthenticatedContext) throws -> Response {
-        try service.logout(auth.principal)
+        try service.logout(auth.principal())
         return .empty(204)
     }
 
     /// `PUT /users/me/password`: 204; every other session is revoked.
     func changePassword(_ request: Request, _ auth: AuthenticatedContext) throws -> Response {
-        let (current, new) = try AuthInput.passwordChange(from: JSONValue.parse(request.body), email: auth.principal.user.profile.email)
-        try service.changePassword(of: auth.principal, current: current, new: new, clientAddress: request.remoteAddress)
+        let (current, new) = try AuthInput.passwordChange(from: JSONValue.parse(request.body), email: auth.principal().user.profile.email)
+        try service.changePassword(of: auth.principal(), current: current, new: new, clientAddress: request.remoteAddress)
         return .empty(204)
     }
 

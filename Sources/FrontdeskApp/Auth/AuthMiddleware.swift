@@ -1,36 +1,57 @@
 import HTTPCore
 
 /// The chain's authentication stage: reads `Authorization: Bearer <token>` and, when present,
-/// records who the request is from, or why not.
+/// records an `Authentication` for the request: the token's verified claims, and its access check
+/// against the database, made on first need (so that it can share the handler's round trip).
 ///
 /// It never rejects a request itself: routes wrapped in `authenticated(_:)` answer 401 with the
 /// recorded reason, while public routes (login, refresh, health) work even when a client sends a
 /// stale token along, as many do with every request.
 public struct AuthMiddleware: Middleware {
-    private let authenticate: (String) throws -> Principal
+    private let authenticate: (String) -> Authentication
 
-    /// Creates the middleware around the function that turns a token into a principal.
-    public init(authenticate: @escaping (String) throws -> Principal) {
+    /// Creates the middleware around the function that turns a token into an authentication.
+    public init(authenticate: @escaping (String) -> Authentication) {
         self.authenticate = authenticate
     }
 
-    /// Records a principal or an error in the context, then continues.
+    /// Records the authentication in the context, then continues.
     public func handle(_ request: Request, context: RequestContext, next: Responder) throws -> Response {
-        if let header = request.header("authorization") {
-            let outcome = Result<Principal, any Error> {
-                guard let token = Self.bearerToken(header) else { throw DomainError.unauthenticated(.malformedToken) }
-                return try authenticate(token)
-            }
-            context.authentication = outcome
-            if case .success(let principal) = outcome { context.userID = principal.user.id }
+        guard let header = request.header("authorization") else { return try next(request, context) }
+        let authentication = Self.bearerToken(header).map(authenticate)
+            ?? Authentication(failure: DomainError.unauthenticated(.malformedToken))
+        context.authentication = authentication
+        defer {
+            // A check nobody asked for (a public route) must not ride along with a later request.
+            authentication.cancel()
+            context.userID = authentication.checkedPrincipal?.user.id
         }
         return try next(request, context)
     }
 
-    /// The token of a `Bearer` credential (scheme case-insensitive, RFC 6750 section 2.1), or nil.
+    /// The token of a `Bearer` credential (scheme case-insensitive, RFC 6750 section 2.1), or nil:
+    /// the scheme and the token, separated (and surrounded) by spaces, and nothing else.
+    ///
+    /// One pass over the bytes: a generic split of a 300-byte header cost a fifth of an
+    /// authenticated request's CPU.
     static func bearerToken(_ header: String) -> String? {
-        let parts = header.split(separator: " ", omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", parts[1].utf8.count <= 4096 else { return nil }
-        return String(parts[1])
+        var header = header
+        return header.withUTF8 { bytes -> String? in
+            let space = UInt8(ascii: " ")
+            var start = 0
+            var end = bytes.count
+            while start < end && bytes[start] == space { start += 1 }
+            while end > start && bytes[end - 1] == space { end -= 1 }
+            guard end - start > 7 else { return nil }
+            for (offset, letter) in "bearer".utf8.enumerated() where bytes[start + offset] | 0x20 != letter {
+                return nil
+            }
+            var tokenStart = start + 6
+            guard bytes[tokenStart] == space else { return nil }
+            while bytes[tokenStart] == space { tokenStart += 1 }
+            let token = UnsafeBufferPointer(rebasing: bytes[tokenStart..<end])
+            guard token.count <= 4096, !token.contains(space) else { return nil }
+            return String(decoding: token, as: UTF8.self)
+        }
     }
 }

@@ -108,18 +108,30 @@ public struct AuthService {
         try sessions.revokeOtherSessions(userID: principal.user.id, keeping: principal.sessionID)
     }
 
-    /// The principal for a bearer token: the signature and claims check out, the token and its
-    /// session are not revoked, and the user is live and active right now.
-    public func authenticate(bearerToken: String) throws -> Principal {
-        let claims = try tokens.verify(bearerToken, now: now())
-        switch try sessions.accessState(userID: claims.userID, tokenID: claims.tokenID, sessionID: claims.sessionID) {
-        case .granted(let user):
-            return Principal(user: user, tokenID: claims.tokenID, sessionID: claims.sessionID, tokenExpiresAt: claims.expiresAt)
-        case .revoked:
-            throw DomainError.unauthenticated(.revoked)
-        case .accountUnavailable:
-            throw DomainError.unauthenticated(.accountUnavailable)
+    /// The authentication of a bearer token: its signature and claims are checked now; that the
+    /// token and its session are not revoked and the user is live and active is checked on first
+    /// need (the query goes out with the next read), every time, never remembered.
+    public func authenticate(bearerToken: String) -> Authentication {
+        let claims: AccessTokenClaims
+        do {
+            claims = try tokens.verify(bearerToken, now: now())
+        } catch {
+            return Authentication(failure: error)
         }
+        let pending = sessions.queueAccessState(userID: claims.userID, tokenID: claims.tokenID, sessionID: claims.sessionID)
+        return Authentication(
+            claimedCaller: Caller(id: claims.userID, role: claims.role),
+            check: {
+                switch try pending.resolve() {
+                case .granted(let user):
+                    return Principal(user: user, tokenID: claims.tokenID, sessionID: claims.sessionID, tokenExpiresAt: claims.expiresAt)
+                case .revoked:
+                    throw DomainError.unauthenticated(.revoked)
+                case .accountUnavailable:
+                    throw DomainError.unauthenticated(.accountUnavailable)
+                }
+            },
+            cancel: pending.cancel)
     }
 
     private func pair(for user: User, sessionID: Int64, refreshToken: RefreshToken) throws -> TokenPair {

@@ -81,8 +81,8 @@ public struct PostgresSessionRepository: SessionRepository {
         _ = try database.query(Self.revokeOthersStatement, [String(userID), String(keeping)])
     }
 
-    // One round trip per authenticated request: the user's current row, whether the token's
-    // `jti` is denied, and whether its session is still live.
+    // One statement per authenticated request, queued to go out with the handler's first read:
+    // the user's current row, whether the token's `jti` is denied, and whether its session is live.
     private static let accessStatement = Statement("sessions_access_state", """
         SELECT \(PostgresUserRepository.columns),
             EXISTS (SELECT 1 FROM revoked_access_tokens WHERE jti = $2::uuid)
@@ -90,8 +90,12 @@ public struct PostgresSessionRepository: SessionRepository {
         FROM users WHERE id = $1 AND deleted_at IS NULL
         """)
 
-    public func accessState(userID: Int64, tokenID: String, sessionID: Int64) throws -> AccessState {
-        let result = try database.query(Self.accessStatement, [String(userID), tokenID, String(sessionID)])
+    public func queueAccessState(userID: Int64, tokenID: String, sessionID: Int64) -> PendingAccessState {
+        let queued = database.queue(Self.accessStatement, [String(userID), tokenID, String(sessionID)])
+        return PendingAccessState(resolve: { try Self.accessState(queued.result()) }, cancel: queued.cancel)
+    }
+
+    private static func accessState(_ result: PostgresResult) -> AccessState {
         guard result.rowCount == 1 else { return .accountUnavailable }
         let user = PostgresUserRepository.user(result, row: 0)
         if result.boolean(row: 0, column: PostgresUserRepository.columnCount) ?? true { return .revoked }

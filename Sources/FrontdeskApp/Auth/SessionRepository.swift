@@ -13,8 +13,9 @@ public protocol SessionRepository {
     func logout(sessionID: Int64, tokenID: String, tokenExpiresAt: Int64) throws
     /// Revokes every live session of the user except `keeping`.
     func revokeOtherSessions(userID: Int64, keeping: Int64) throws
-    /// What an access token for `userID` with this `jti` and session finds now.
-    func accessState(userID: Int64, tokenID: String, sessionID: Int64) throws -> AccessState
+    /// What an access token for `userID` with this `jti` and session finds now, asked with the
+    /// next read the worker makes (one round trip for both), or alone when resolved first.
+    func queueAccessState(userID: Int64, tokenID: String, sessionID: Int64) -> PendingAccessState
     /// Deletes a bounded batch of expired refresh tokens and denials.
     func pruneExpired() throws
 }

@@ -42,7 +42,7 @@ public struct UsersController {
 
     /// `GET /users/me`: the caller's own row, as loaded for this request.
     func showMe(_ request: Request, _ auth: AuthenticatedContext) throws -> Response {
-        UserRepresentation.conditional(auth.principal.user, request)
+        UserRepresentation.conditional(try auth.principal().user, request)
     }
 
     /// `PATCH /users/me`: a JSON merge patch of the caller's own profile.
