@@ -1,3 +1,5 @@
+// Debug builds only: the harness reaches internals through @testable imports (fuzz/run builds debug).
+#if DEBUG
 import Argon2
 @testable import FastCGI
 import FrontdeskApp
@@ -118,3 +120,4 @@ enum ApplicationCheck {
         String(decoding: bytes.prefix(300), as: UTF8.self)
     }
 }
+#endif

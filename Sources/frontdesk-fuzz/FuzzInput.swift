@@ -1,3 +1,5 @@
+// Debug builds only: the harness reaches internals through @testable imports (fuzz/run builds debug).
+#if DEBUG
 @testable import FastCGI
 import HTTPCore
 
@@ -46,3 +48,4 @@ struct FuzzInput {
         }
     }
 }
+#endif

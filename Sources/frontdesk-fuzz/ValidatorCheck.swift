@@ -1,3 +1,5 @@
+// Debug builds only: the harness reaches internals through @testable imports (fuzz/run builds debug).
+#if DEBUG
 import Foundation
 @testable import FrontdeskApp
 import HTTPCore
@@ -116,3 +118,4 @@ enum ValidatorCheck {
         expect((8...128).contains(password.precomposedStringWithCompatibilityMapping.unicodeScalars.count), "password of bad length accepted")
     }
 }
+#endif
