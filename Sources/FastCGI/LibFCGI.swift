@@ -92,8 +92,8 @@ public final class FastCGIConnection {
                 // Compared in C: the generic collection comparisons cost more than decoding everything.
                 let isWanted = (equals >= prefix.utf8.count && prefix.withCString { strncmp($0, pointer, prefix.utf8.count) == 0 })
                     || names.contains { $0.utf8.count == equals && $0.withCString { strncmp($0, pointer, equals) == 0 } }
-                if isWanted, let parameter = Self.parameter(fromEntry: bytes) {
-                    result.append(parameter)
+                if isWanted {
+                    result.append(Self.parameter(bytes, splitAt: equals))
                 }
             }
             entry += 1
@@ -105,7 +105,12 @@ public final class FastCGIConnection {
     /// The fuzz harness splits its parameters with this too.
     static func parameter(fromEntry bytes: UnsafeRawBufferPointer) -> (name: String, value: String)? {
         guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")) else { return nil }
-        return (String(decoding: bytes[..<equals], as: UTF8.self), String(decoding: bytes[(equals + 1)...], as: UTF8.self))
+        return parameter(bytes, splitAt: equals)
+    }
+
+    /// The entry's name and value around the `=` at `equals`.
+    private static func parameter(_ bytes: UnsafeRawBufferPointer, splitAt equals: Int) -> (name: String, value: String) {
+        (String(decoding: bytes[..<equals], as: UTF8.self), String(decoding: bytes[(equals + 1)...], as: UTF8.self))
     }
 
     /// Reads at most `limit` bytes of the request body.
