@@ -26,6 +26,8 @@ public enum FastCGIError: Error, CustomStringConvertible {
 public final class FastCGIConnection {
     private let request: UnsafeMutablePointer<FCGX_Request>
     private let listener: Int32
+    private static let bodyChunkSize = 64 * 1024
+    private let bodyChunk = UnsafeMutableRawPointer.allocate(byteCount: bodyChunkSize, alignment: 16)
 
     /// Listens on the socket inherited as fd 0 (what spawn-fcgi hands over), or binds `socketPath`
     /// (`/path/to.sock` or `HOST:PORT`) when given.
@@ -49,6 +51,7 @@ public final class FastCGIConnection {
     deinit {
         FCGX_Free(request, 1)
         request.deallocate()
+        bodyChunk.deallocate()
     }
 
     /// Waits for the next request; false when the worker should stop (SIGTERM) or accepting failed.
@@ -78,55 +81,25 @@ public final class FastCGIConnection {
         Self.shutdownRequested
     }
 
-    /// The FastCGI parameters of the current request named in `names` or starting with `prefix`,
-    /// as name/value pairs; the others (nginx sends about twenty) are skipped undecoded.
-    public func parameters(named names: [String], orPrefixed prefix: String) -> [(name: String, value: String)] {
-        var result: [(name: String, value: String)] = []
-        guard var entry = request.pointee.envp else { return result }
-        result.reserveCapacity(16)
-        // Split at the first "=" on the bytes: a Character-by-Character search cost about half
-        // the CPU of a whole /health request.
+    /// Calls `body` with each `NAME=VALUE` entry of the current request's FastCGI parameters.
+    public func forEachParameter(_ body: (UnsafeRawBufferPointer) -> Void) {
+        guard var entry = request.pointee.envp else { return }
         while let pointer = entry.pointee {
-            let bytes = UnsafeRawBufferPointer(start: pointer, count: strlen(pointer))
-            if let equals = bytes.firstIndex(of: UInt8(ascii: "=")) {
-                // Compared in C: the generic collection comparisons cost more than decoding everything.
-                let isWanted = (equals >= prefix.utf8.count && prefix.withCString { strncmp($0, pointer, prefix.utf8.count) == 0 })
-                    || names.contains { $0.utf8.count == equals && $0.withCString { strncmp($0, pointer, equals) == 0 } }
-                if isWanted {
-                    result.append(Self.parameter(bytes, splitAt: equals))
-                }
-            }
+            body(UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)))
             entry += 1
         }
-        return result
-    }
-
-    /// One `NAME=VALUE` entry of libfcgi's environment split at its first `=` byte; nil without one.
-    /// The fuzz harness splits its parameters with this too.
-    static func parameter(fromEntry bytes: UnsafeRawBufferPointer) -> (name: String, value: String)? {
-        guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")) else { return nil }
-        return parameter(bytes, splitAt: equals)
-    }
-
-    /// The entry's name and value around the `=` at `equals`.
-    private static func parameter(_ bytes: UnsafeRawBufferPointer, splitAt equals: Int) -> (name: String, value: String) {
-        (String(decoding: bytes[..<equals], as: UTF8.self), String(decoding: bytes[(equals + 1)...], as: UTF8.self))
     }
 
     /// Reads at most `limit` bytes of the request body.
     public func readBody(limit: Int) -> [UInt8] {
-        guard limit > 0 else { return [] }
         var body: [UInt8] = []
         while body.count < limit {
-            // Read straight into uninitialised storage: zeroing a 64 KiB buffer first cost a GET
-            // (no body) a fifth of its CPU.
-            let wanted = min(64 * 1024, limit - body.count)
-            let chunk = [UInt8](unsafeUninitializedCapacity: wanted) { buffer, initialized in
-                let count = FCGX_GetStr(UnsafeMutableRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(wanted), request.pointee.in)
-                initialized = max(0, Int(count))
-            }
-            guard !chunk.isEmpty else { break }
-            if body.isEmpty { body = chunk } else { body += chunk }
+            // Through one buffer kept for the worker's life: a fresh 64 KiB per request cost a GET
+            // (which has no body) an allocation for nothing.
+            let wanted = min(Self.bodyChunkSize, limit - body.count)
+            let count = Int(FCGX_GetStr(bodyChunk.assumingMemoryBound(to: CChar.self), Int32(wanted), request.pointee.in))
+            guard count > 0 else { break }
+            body.append(contentsOf: UnsafeRawBufferPointer(start: bodyChunk, count: count))
         }
         return body
     }

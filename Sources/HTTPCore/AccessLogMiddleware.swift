@@ -17,9 +17,9 @@ public struct AccessLogMiddleware: Middleware {
         defer {
             let elapsed = ContinuousClock.now - start
             let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
-            metrics?.record(method: request.method, route: context.routeTemplate, status: status, microseconds: UInt64(max(0, micros)))
+            metrics?.record(routeIndex: context.routeIndex, status: status, microseconds: UInt64(max(0, micros)))
             // Built only when the line will be written: at a higher log level this costs nothing.
-            if context.logger.logLevel <= .info {
+            if context.logLevel <= .info {
                 var metadata: Logger.Metadata = [
                     "http.method": "\(request.method)",
                     "http.route": "\(context.routeTemplate ?? "-")",
@@ -38,7 +38,7 @@ public struct AccessLogMiddleware: Middleware {
 
 /// Counts answered requests, for `/metrics`.
 public protocol RequestMetrics {
-    /// One response: the request's method, the matched route template (nil when none matched),
-    /// the status, and how long the chain took.
-    func record(method: String, route: String?, status: Int, microseconds: UInt64)
+    /// One response: the matched route's place in `HTTPApplication.routes` (nil when none
+    /// matched), the status, and how long the chain took.
+    func record(routeIndex: Int?, status: Int, microseconds: UInt64)
 }

@@ -4,7 +4,7 @@
 /// place (letters, a sign, an overflowing number) does not match, so the router answers 404.
 public struct PathTemplate: Sendable, Equatable, CustomStringConvertible {
     enum Segment: Sendable, Equatable {
-        case literal(String)
+        case literal([UInt8])
         case integer(name: String)
     }
 
@@ -16,32 +16,46 @@ public struct PathTemplate: Sendable, Equatable, CustomStringConvertible {
     public init(_ template: String) {
         description = template
         segments = template.split(separator: "/").map { part in
-            guard part.hasPrefix("{") else { return .literal(String(part)) }
+            guard part.hasPrefix("{") else { return .literal(Array(part.utf8)) }
             let inner = part.dropFirst().dropLast().split(separator: ":")
             precondition(part.hasSuffix("}") && inner.count == 2 && inner[1] == "int", "unsupported path parameter \(part)")
             return .integer(name: String(inner[0]))
         }
     }
 
-    /// The typed parameters if `path` matches, else nil.
-    func match(_ pathSegments: [Substring]) -> [String: Int64]? {
-        guard pathSegments.count == segments.count else { return nil }
-        var parameters: [String: Int64] = [:]
-        for (segment, part) in zip(segments, pathSegments) {
+    /// The typed parameters if `path` (its UTF-8 bytes) matches, else nil. Matched on the bytes in
+    /// one pass: "/" then each segment in turn, and nothing after the last.
+    func match(_ path: UnsafeBufferPointer<UInt8>) -> [(name: String, value: Int64)]? {
+        var parameters: [(name: String, value: Int64)] = []
+        var position = 0
+        for segment in segments {
+            guard position < path.count, path[position] == UInt8(ascii: "/") else { return nil }
+            position += 1
+            var end = position
+            while end < path.count && path[end] != UInt8(ascii: "/") { end += 1 }
+            let part = UnsafeBufferPointer(rebasing: path[position..<end])
             switch segment {
             case .literal(let text):
-                guard part == text else { return nil }
+                guard part.elementsEqual(text) else { return nil }
             case .integer(let name):
                 guard let value = Self.positiveInteger(part) else { return nil }
-                parameters[name] = value
+                parameters.append((name, value))
             }
+            position = end
         }
-        return parameters
+        return position == path.count ? parameters : nil
     }
 
-    private static func positiveInteger(_ text: Substring) -> Int64? {
-        guard !text.isEmpty, text.utf8.count <= 19, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
-        guard let value = Int64(text), value > 0 else { return nil }
-        return value
+    private static func positiveInteger(_ digits: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard !digits.isEmpty, digits.count <= 19 else { return nil }
+        var value: Int64 = 0
+        for digit in digits {
+            guard digit >= UInt8(ascii: "0") && digit <= UInt8(ascii: "9") else { return nil }
+            let (shifted, overflowed) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflowedAgain) = shifted.addingReportingOverflow(Int64(digit - UInt8(ascii: "0")))
+            guard !overflowed && !overflowedAgain else { return nil }
+            value = sum
+        }
+        return value > 0 ? value : nil
     }
 }

@@ -6,8 +6,8 @@ public struct Request: Sendable {
     public var path: String
     /// The raw query string, without the leading `?`.
     public var queryString: String
-    /// Header fields keyed by lower-cased name.
-    public var headers: [String: String]
+    /// Header fields, by lower-cased name.
+    public var headers: HTTPHeaders
     /// The body bytes; at most the configured limit plus one byte is ever read.
     public var body: [UInt8]
     /// The length the client declared in `Content-Length`, when it declared one.
@@ -28,9 +28,7 @@ public struct Request: Sendable {
         self.method = method
         self.path = path
         self.queryString = queryString
-        var lowered: [String: String] = [:]
-        for (name, value) in headers { lowered[name.lowercased()] = value }
-        self.headers = lowered
+        self.headers = HTTPHeaders(headers)
         self.body = body
         self.declaredContentLength = declaredContentLength ?? (body.isEmpty ? nil : body.count)
         self.remoteAddress = remoteAddress
@@ -38,8 +36,7 @@ public struct Request: Sendable {
 
     /// The value of a header field, looked up case-insensitively.
     public func header(_ name: String) -> String? {
-        // Callers name headers in lower case; lowercasing (an allocation) only when they did not.
-        name.utf8.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) ? headers[name.lowercased()] : headers[name]
+        headers[name]
     }
 
     /// Whether the request carries a body, declared or actual.

@@ -40,8 +40,7 @@ public struct Response: Sendable {
 
     /// The first value of a header field, looked up case-insensitively.
     public func header(_ name: String) -> String? {
-        let lowered = name.lowercased()
-        return headers.first { $0.name.lowercased() == lowered }?.value
+        headers.first { $0.name.equalsIgnoringASCIICase(name) }?.value
     }
 
     /// The body as UTF-8 text, for tests and logs.

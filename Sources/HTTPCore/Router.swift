@@ -3,7 +3,10 @@
 public struct Router {
     private struct Route {
         let template: PathTemplate
-        var handlers: [String: Responder]
+        /// Sorted by method, as `registeredRoutes` lists them.
+        var handlers: [(method: String, handler: Responder)]
+        /// The place of this route's first method in `registeredRoutes`.
+        var firstIndex = 0
     }
 
     private var routes: [Route] = []
@@ -15,37 +18,46 @@ public struct Router {
     public mutating func add(_ method: String, _ template: String, _ handler: @escaping Responder) {
         let parsed = PathTemplate(template)
         if let index = routes.firstIndex(where: { $0.template == parsed }) {
-            precondition(routes[index].handlers[method] == nil, "\(method) \(template) registered twice")
-            routes[index].handlers[method] = handler
+            precondition(!routes[index].handlers.contains { $0.method == method }, "\(method) \(template) registered twice")
+            routes[index].handlers.append((method, handler))
+            routes[index].handlers.sort { $0.method < $1.method }
         } else {
-            routes.append(Route(template: parsed, handlers: [method: handler]))
+            routes.append(Route(template: parsed, handlers: [(method, handler)]))
+        }
+        var next = 0
+        for index in routes.indices {
+            routes[index].firstIndex = next
+            next += routes[index].handlers.count
         }
     }
 
-    /// Every registered `(method, template)` pair, for documentation and tests.
+    /// Every registered `(method, template)` pair, for documentation, metrics and tests; a
+    /// request's `RequestContext.routeIndex` is its place in this list.
     public var registeredRoutes: [(method: String, template: String)] {
-        routes.flatMap { route in route.handlers.keys.sorted().map { ($0, route.template.description) } }
+        routes.flatMap { route in route.handlers.map { ($0.method, route.template.description) } }
     }
 
     /// Dispatches the request to its handler.
     public func respond(to request: Request, context: RequestContext) throws -> Response {
-        // Split once, on bytes ("/" is ASCII, so no Character boundaries are needed).
-        let pathSegments = request.path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-            .dropFirst().map { Substring($0) }
-        for route in routes {
-            guard let parameters = route.template.match(pathSegments) else { continue }
-            context.routeTemplate = route.template.description
-            context.parameters = parameters
-            let method = request.method == "HEAD" ? "GET" : request.method
-            guard let handler = route.handlers[method] else {
-                throw APIError.methodNotAllowed(request.method, allowed: Self.allowedMethods(route.handlers.keys))
+        func match(_ path: UnsafeBufferPointer<UInt8>) -> (Route, [(name: String, value: Int64)])? {
+            for route in routes {
+                if let parameters = route.template.match(path) { return (route, parameters) }
             }
-            return try handler(request, context)
+            return nil
         }
-        throw APIError.notFound()
+        let matched = request.path.utf8.withContiguousStorageIfAvailable(match) ?? Array(request.path.utf8).withUnsafeBufferPointer(match)
+        guard let (route, parameters) = matched else { throw APIError.notFound() }
+        context.routeTemplate = route.template.description
+        context.parameters = parameters
+        let method = request.method == "HEAD" ? "GET" : request.method
+        guard let index = route.handlers.firstIndex(where: { $0.method == method }) else {
+            throw APIError.methodNotAllowed(request.method, allowed: Self.allowedMethods(route.handlers.map(\.method)))
+        }
+        context.routeIndex = route.firstIndex + index
+        return try route.handlers[index].handler(request, context)
     }
 
-    private static func allowedMethods(_ methods: Dictionary<String, Responder>.Keys) -> [String] {
+    private static func allowedMethods(_ methods: [String]) -> [String] {
         var allowed = Set(methods)
         if allowed.contains("GET") { allowed.insert("HEAD") }
         let order = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]

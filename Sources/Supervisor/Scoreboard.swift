@@ -120,11 +120,20 @@ public final class Scoreboard: @unchecked Sendable {
         memset(base + slot * Self.slotSize, 0, Self.slotSize)
     }
 
-    /// The worker in `slot` started a request.
-    public func markBusy(_ slot: Int, summary: String) {
+    /// The worker in `slot` started a request: "METHOD URI", cut to fit, written in place.
+    public func markBusy(_ slot: Int, method: String, uri: String) {
         field(slot, 16).pointee = Int64(bitPattern: Self.monotonicNow())
-        let bytes = Array(summary.utf8.prefix(Self.summaryLength - 1)) + [0]
-        bytes.withUnsafeBytes { (base + slot * Self.slotSize + Self.summaryOffset).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        let summary = UnsafeMutableRawBufferPointer(start: base + slot * Self.slotSize + Self.summaryOffset, count: Self.summaryLength - 1)
+        var length = 0
+        func append<Bytes: Collection<UInt8>>(_ bytes: Bytes) {
+            let count = min(bytes.count, summary.count - length)
+            UnsafeMutableRawBufferPointer(rebasing: summary[length..<(length + count)]).copyBytes(from: bytes.prefix(count))
+            length += count
+        }
+        append(method.utf8)
+        append(CollectionOfOne(UInt8(ascii: " ")))
+        append(uri.utf8)
+        (base + slot * Self.slotSize + Self.summaryOffset).storeBytes(of: 0, toByteOffset: length, as: UInt8.self)
         field(slot, 8).pointee = 1
     }
 
@@ -162,8 +171,8 @@ public struct ScoreboardSlot {
         return ScoreboardSlot(scoreboard: scoreboard, slot: slot)
     }
 
-    /// Marks the slot busy with `summary`.
-    public func requestStarted(_ summary: String) { scoreboard.markBusy(slot, summary: summary) }
+    /// Marks the slot busy with the request's method and URI.
+    public func requestStarted(method: String, uri: String) { scoreboard.markBusy(slot, method: method, uri: uri) }
 
     /// Marks the slot idle.
     public func requestFinished(served: Int) { scoreboard.markIdle(slot, served: served) }

@@ -15,15 +15,15 @@ import HTTPCore
 /// {"email":"ada@example.com","password":"correct horse"}
 /// ```
 ///
-/// Each line is cut at its first NUL byte and decoded as libfcgi's C strings are
-/// (`String(cString:)` repairs invalid UTF-8), then split by the adapter's own code.
+/// Each line is cut at its first NUL byte, as libfcgi's C strings are, and handed to the
+/// adapter's own request builder as the worker hands it libfcgi's entries.
 struct FuzzInput {
-    let parameters: [(name: String, value: String)]
+    let entries: [[UInt8]]
     let body: [UInt8]
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         let newline = UInt8(ascii: "\n")
-        var parameters: [(name: String, value: String)] = []
+        var entries: [[UInt8]] = []
         var position = bytes.startIndex
         while position < bytes.endIndex {
             let end = bytes[position...].firstIndex(of: newline) ?? bytes.endIndex
@@ -31,21 +31,18 @@ struct FuzzInput {
             position = min(end + 1, bytes.endIndex)
             if line.isEmpty { break }
             let cString = line.prefix { $0 != 0 }
-            let entry = Array(cString)
-            if let parameter = entry.withUnsafeBytes({ FastCGIConnection.parameter(fromEntry: $0) }) {
-                parameters.append(parameter)
-            }
+            entries.append(Array(cString))
         }
-        self.parameters = parameters
+        self.entries = entries
         self.body = Array(bytes[position...])
     }
 
     /// The request as the worker builds it, reading the body as libfcgi would: what the client
     /// sent, never more than the adapter asks for.
     func makeRequest(maxBodyBytes: Int) -> Request {
-        FastCGIWorker.makeRequest(parameters: parameters, maxBodyBytes: maxBodyBytes) { limit in
-            Array(body.prefix(limit))
-        }
+        var builder = CGIRequestBuilder()
+        for entry in entries { entry.withUnsafeBytes { builder.add(entry: $0) } }
+        return builder.build(maxBodyBytes: maxBodyBytes) { limit in Array(body.prefix(limit)) }
     }
 }
 #endif

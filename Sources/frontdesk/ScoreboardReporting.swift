@@ -8,7 +8,6 @@ import Supervisor
 final class ScoreboardReporting: WorkerActivity, RequestMetrics {
     private let slot: ScoreboardSlot
     private let database: Database
-    private var routeKeys: [String: Int] = [:]
 
     init(slot: ScoreboardSlot, database: Database) {
         self.slot = slot
@@ -18,12 +17,11 @@ final class ScoreboardReporting: WorkerActivity, RequestMetrics {
     /// Names the route keys after the application's routes (the last key counts unmatched requests).
     func label(routes: [(method: String, template: String)]) {
         let labels = routes.prefix(MetricsBlock.routeKeys - 1).map { "\($0.method) \($0.template)" }
-        routeKeys = Dictionary(labels.enumerated().map { ($1, $0) }) { first, _ in first }
         slot.pool.writeRouteLabels(labels)
     }
 
-    func requestStarted(_ summary: String) {
-        slot.requestStarted(summary)
+    func requestStarted(method: String, uri: String) {
+        slot.requestStarted(method: method, uri: uri)
     }
 
     func requestFinished(served: Int) {
@@ -31,8 +29,9 @@ final class ScoreboardReporting: WorkerActivity, RequestMetrics {
         slot.requestFinished(served: served)
     }
 
-    func record(method: String, route: String?, status: Int, microseconds: UInt64) {
-        let key = route.flatMap { routeKeys["\(method == "HEAD" ? "GET" : method) \($0)"] } ?? MetricsBlock.routeKeys - 1
+    func record(routeIndex: Int?, status: Int, microseconds: UInt64) {
+        // The route keys are the routes' places (labels written in that order); the last counts the rest.
+        let key = routeIndex.map { min($0, MetricsBlock.routeKeys - 1) } ?? MetricsBlock.routeKeys - 1
         slot.record(routeKey: key, status: status, microseconds: microseconds)
     }
 

@@ -81,4 +81,48 @@ struct RouterTests {
             #expect(app.respond(to: ok).status == 201, "\(type)")
         }
     }
+
+    /// Remembers the route index each response was counted under.
+    final class RecordingMetrics: RequestMetrics {
+        var indexes: [Int?] = []
+        func record(routeIndex: Int?, status: Int, microseconds: UInt64) { indexes.append(routeIndex) }
+    }
+
+    @Test("each response is counted under its route's place in the registered routes; HEAD as GET")
+    func routeIndexes() {
+        var router = Router()
+        router.add("GET", "/items", { _, _ in .empty(204) })
+        router.add("GET", "/items/{id:int}", { _, _ in .empty(204) })
+        router.add("POST", "/items", { _, _ in .empty(204) })
+        router.add("DELETE", "/items/{id:int}", { _, _ in .empty(204) })
+        let metrics = RecordingMetrics()
+        let app = HTTPApplication(middlewares: [AccessLogMiddleware(metrics: metrics), ErrorMiddleware()], router: router, logger: TestSupport.quietLogger)
+        let requests = [("GET", "/items"), ("POST", "/items"), ("HEAD", "/items/3"), ("DELETE", "/items/3"), ("GET", "/nope"), ("PUT", "/items")]
+        for (method, path) in requests { _ = app.respond(to: Request(method: method, path: path)) }
+        let counted = metrics.indexes.map { $0.map { "\(app.routes[$0].method) \(app.routes[$0].template)" } ?? "-" }
+        #expect(counted == ["GET /items", "POST /items", "GET /items/{id:int}", "DELETE /items/{id:int}", "-", "-"])
+    }
+
+    @Test("a path matches only in full: one slash between segments, none at either end beyond the first")
+    func wholePaths() {
+        #expect(app.respond(to: Request(method: "GET", path: "/items")).status == 200)
+        for path in ["items", "//items", "/items/", "/items//4", "items/4", "/items/4/", "/Items", "/item", "/itemsx", ""] {
+            #expect(app.respond(to: Request(method: "GET", path: path)).status == 404, "\(path)")
+        }
+    }
+
+    @Test("request header fields: any case, the last of a repeated name, removed by nil")
+    func headerFields() {
+        var headers = HTTPHeaders(["Content-Type": "application/json"])
+        #expect(headers["content-type"] == "application/json" && headers["CONTENT-TYPE"] == "application/json")
+        headers.append(lowercasedName: "x-thing", value: "1")
+        headers.append(lowercasedName: "x-thing", value: "2")
+        #expect(headers["X-Thing"] == "2")
+        headers["x-thing"] = nil
+        #expect(headers["x-thing"] == nil && headers["content-type"] == "application/json")
+        headers["X-Other"] = "a"
+        headers["x-other"] = "b"
+        #expect(headers["x-other"] == "b")
+    }
 }
+
