@@ -78,6 +78,17 @@ export_jwt_secret() {
     export FRONTDESK_JWT_SECRET
 }
 
+# The release build every script makes (deploy/up, install, upgrade, test, bench/run): the Swift
+# runtime linked in (no toolchain libraries at run time), linked by lld with packed relative
+# relocations (2 MB of relocation records become 30 kB) and the functions a worker runs placed
+# together in the order of deploy/link-order.txt (bench/link-order makes it), so that a worker
+# keeps ~5 MB of code resident instead of ~11. Extra arguments go to swift build.
+build_release() {
+    swift build -c release --static-swift-stdlib -Xswiftc -use-ld=lld \
+        -Xlinker -z -Xlinker pack-relative-relocs \
+        -Xlinker --symbol-ordering-file="$REPO_DIR/deploy/link-order.txt" -Xlinker --no-warn-symbol-ordering "$@"
+}
+
 # Creates (or updates) the role NAME and the database NAME owned by it, with PASSWORD (default:
 # the development one in .env); prints its URL.
 # deploy/up uses "frontdesk", deploy/test "frontdesk_test", so tests never touch the dev stack's role.

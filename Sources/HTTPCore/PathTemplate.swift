@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A route's path with typed parameters, such as `/api/v1/users/{id:int}`.
 ///
 /// `{name:int}` matches a positive decimal integer that fits in 64 bits; anything else in that
@@ -36,7 +42,9 @@ public struct PathTemplate: Sendable, Equatable, CustomStringConvertible {
             let part = UnsafeBufferPointer(rebasing: path[position..<end])
             switch segment {
             case .literal(let text):
-                guard part.elementsEqual(text) else { return nil }
+                guard part.count == text.count, text.withUnsafeBufferPointer({ memcmp($0.baseAddress!, part.baseAddress!, part.count) == 0 }) else {
+                    return nil
+                }
             case .integer(let name):
                 guard let value = Self.positiveInteger(part) else { return nil }
                 parameters.append((name, value))

@@ -128,8 +128,10 @@ public final class PostgresConnection {
     }
 
     private func validate(_ parameters: [String?]) throws(PostgresError) {
-        for (index, parameter) in parameters.enumerated() where parameter?.utf8.contains(0) == true {
-            throw .invalidParameter(index: index)
+        for (index, parameter) in parameters.enumerated() {
+            guard let parameter else { continue }
+            let hasNUL = parameter.utf8.withContiguousStorageIfAvailable { $0.count > 0 && memchr($0.baseAddress!, 0, $0.count) != nil } ?? parameter.utf8.contains(0)
+            if hasNUL { throw .invalidParameter(index: index) }
         }
     }
 
