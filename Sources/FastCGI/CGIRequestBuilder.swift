@@ -10,44 +10,49 @@ import Glibc
 struct CGIRequestBuilder {
     private(set) var method = "GET"
     private(set) var uri = "/"
+    private var path = "/"
     private var queryString = ""
     private var declaredLength: Int?
     private var remoteAddress = ""
     private var headers = HTTPHeaders()
     private var requestID: String?
 
-    /// Reads one entry; one without `=` is skipped.
-    mutating func add(entry: UnsafeRawBufferPointer) {
-        guard let start = entry.baseAddress, let found = memchr(start, Int32(UInt8(ascii: "=")), entry.count) else { return }
-        let equals = start.distance(to: UnsafeRawPointer(found))
-        guard equals > 0 else { return }
-        let name = UnsafeRawBufferPointer(rebasing: entry[..<equals])
-        let value = UnsafeRawBufferPointer(rebasing: entry[(equals + 1)...])
-        if name.count > 5 && Self.has(name, prefix: "HTTP_") {
-            headers.append(lowercasedName: Self.headerName(fromParameter: name), value: String(decoding: value, as: UTF8.self))
+    /// Reads one entry, a C string; one without `=` is skipped. Only the values of entries the
+    /// application reads are measured and decoded.
+    mutating func add(entry: UnsafePointer<CChar>) {
+        guard let equalsSign = strchr(entry, Int32(UInt8(ascii: "="))) else { return }
+        let name = UnsafeRawBufferPointer(start: entry, count: entry.distance(to: equalsSign))
+        let valueStart = UnsafePointer(equalsSign + 1)
+        func value() -> String { String(cString: valueStart) }
+        guard let first = name.first else { return }
+        if first == UInt8(ascii: "H") && name.count > 5 && Self.has(name, prefix: "HTTP_") {
+            headers.append(lowercasedName: Self.headerName(fromParameter: name), value: value())
             return
         }
-        // By length first: most of what nginx sends is skipped after one comparison.
-        switch name.count {
-        case 10:
-            if Self.has(name, prefix: "REQUEST_ID") { requestID = String(decoding: value, as: UTF8.self) }
-        case 11:
+        // By length and first letter: most of what nginx sends is skipped after two comparisons.
+        switch (name.count, first) {
+        case (10, UInt8(ascii: "R")):
+            if Self.has(name, prefix: "REQUEST_ID") { requestID = value() }
+        case (11, UInt8(ascii: "R")):
             if Self.has(name, prefix: "REQUEST_URI") {
-                uri = String(decoding: value, as: UTF8.self)
+                uri = value()
+                let length = strlen(valueStart)
+                let question = memchr(valueStart, Int32(UInt8(ascii: "?")), length).map { UnsafeRawPointer(valueStart).distance(to: UnsafeRawPointer($0)) }
+                path = String(decoding: UnsafeRawBufferPointer(start: valueStart, count: question ?? length), as: UTF8.self)
             } else if Self.has(name, prefix: "REMOTE_ADDR") {
-                remoteAddress = String(decoding: value, as: UTF8.self)
+                remoteAddress = value()
             }
-        case 12:
-            if Self.has(name, prefix: "QUERY_STRING") {
-                queryString = String(decoding: value, as: UTF8.self)
-            } else if Self.has(name, prefix: "CONTENT_TYPE"), !value.isEmpty {
-                headers.append(lowercasedName: "content-type", value: String(decoding: value, as: UTF8.self))
+        case (12, UInt8(ascii: "Q")):
+            if Self.has(name, prefix: "QUERY_STRING") { queryString = value() }
+        case (12, UInt8(ascii: "C")):
+            if Self.has(name, prefix: "CONTENT_TYPE"), valueStart.pointee != 0 {
+                headers.append(lowercasedName: "content-type", value: value())
             }
-        case 14:
-            if Self.has(name, prefix: "REQUEST_METHOD") {
-                method = String(decoding: value, as: UTF8.self)
-            } else if Self.has(name, prefix: "CONTENT_LENGTH") {
-                declaredLength = value.isEmpty ? nil : (Int(String(decoding: value, as: UTF8.self)) ?? Int.max)
+        case (14, UInt8(ascii: "R")):
+            if Self.has(name, prefix: "REQUEST_METHOD") { method = value() }
+        case (14, UInt8(ascii: "C")):
+            if Self.has(name, prefix: "CONTENT_LENGTH") {
+                declaredLength = valueStart.pointee == 0 ? nil : (Int(value()) ?? Int.max)
             }
         default:
             break
@@ -59,7 +64,6 @@ struct CGIRequestBuilder {
     func build(maxBodyBytes: Int, readBody: (_ limit: Int) -> [UInt8]) -> Request {
         var headers = headers
         if let requestID, !requestID.isEmpty { headers.append(lowercasedName: "x-request-id", value: requestID) }
-        let path = uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { String(uri[..<$0]) } ?? uri
         let body = (declaredLength ?? 0) > maxBodyBytes ? [] : readBody(maxBodyBytes + 1)
         var request = Request(
             method: method, path: path, queryString: queryString, body: body,

@@ -81,11 +81,11 @@ public final class FastCGIConnection {
         Self.shutdownRequested
     }
 
-    /// Calls `body` with each `NAME=VALUE` entry of the current request's FastCGI parameters.
-    public func forEachParameter(_ body: (UnsafeRawBufferPointer) -> Void) {
+    /// Calls `body` with each `NAME=VALUE` entry (a C string) of the current request's FastCGI parameters.
+    public func forEachParameter(_ body: (UnsafePointer<CChar>) -> Void) {
         guard var entry = request.pointee.envp else { return }
         while let pointer = entry.pointee {
-            body(UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)))
+            body(pointer)
             entry += 1
         }
     }

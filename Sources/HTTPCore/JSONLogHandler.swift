@@ -36,7 +36,8 @@ public struct JSONLogHandler: LogHandler {
             line.field("logger", label)
             let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
             for key in merged.keys.sorted() {
-                line.field(key, merged[key]?.description)
+                line.key(named: key)
+                line.value(merged[key]?.description)
             }
         }
         var bytes = json.bytes

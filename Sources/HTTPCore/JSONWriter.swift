@@ -33,8 +33,19 @@ public struct JSONWriter {
         needsComma = true
     }
 
-    /// Writes a member name; the next value written is its value.
-    public mutating func key(_ name: String) {
+    /// Writes a member name given in the source; the next value written is its value. Copied
+    /// as it is: a name in the source needs no escaping (checked in debug builds).
+    public mutating func key(_ name: StaticString) {
+        assert(name.withUTF8Buffer { $0.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") } })
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: "\":".utf8)
+        needsComma = false
+    }
+
+    /// Writes a member name made at run time (escaped as any string); the next value written is its value.
+    public mutating func key(named name: String) {
         separate()
         appendString(name)
         bytes.append(UInt8(ascii: ":"))
@@ -63,19 +74,19 @@ public struct JSONWriter {
     }
 
     /// Writes `name: string` (or `null`).
-    public mutating func field(_ name: String, _ string: String?) {
+    public mutating func field(_ name: StaticString, _ string: String?) {
         key(name)
         value(string)
     }
 
     /// Writes `name: number` (or `null`).
-    public mutating func field<T: BinaryInteger>(_ name: String, _ number: T?) {
+    public mutating func field<T: BinaryInteger>(_ name: StaticString, _ number: T?) {
         key(name)
         value(number)
     }
 
     /// Writes `name: boolean` (or `null`).
-    public mutating func field(_ name: String, _ flag: Bool?) {
+    public mutating func field(_ name: StaticString, _ flag: Bool?) {
         key(name)
         value(flag)
     }

@@ -198,7 +198,11 @@ public final class PostgresResult {
     /// The text of the value at `row`, `column`, or nil for NULL.
     public func string(row: Int, column: Int) -> String? {
         if isNull(row: row, column: column) { return nil }
-        return String(cString: PQgetvalue(handle, Int32(row), Int32(column)))
+        // With libpq's own length: no strlen, and the bytes validated once.
+        let length = Int(PQgetlength(handle, Int32(row), Int32(column)))
+        return PQgetvalue(handle, Int32(row), Int32(column)).withMemoryRebound(to: UInt8.self, capacity: length) {
+            String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+        }
     }
 
     /// The value at `row`, `column` as an integer, or nil for NULL.

@@ -31,7 +31,7 @@ struct FuzzInput {
             position = min(end + 1, bytes.endIndex)
             if line.isEmpty { break }
             let cString = line.prefix { $0 != 0 }
-            entries.append(Array(cString))
+            entries.append(Array(cString) + [0])
         }
         self.entries = entries
         self.body = Array(bytes[position...])
@@ -41,7 +41,11 @@ struct FuzzInput {
     /// sent, never more than the adapter asks for.
     func makeRequest(maxBodyBytes: Int) -> Request {
         var builder = CGIRequestBuilder()
-        for entry in entries { entry.withUnsafeBytes { builder.add(entry: $0) } }
+        for entry in entries {
+            entry.withUnsafeBufferPointer { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { builder.add(entry: $0.baseAddress!) }
+            }
+        }
         return builder.build(maxBodyBytes: maxBodyBytes) { limit in Array(body.prefix(limit)) }
     }
 }

@@ -7,7 +7,7 @@ import Testing
 struct CGIRequestBuilderTests {
     static func request(_ entries: [String], body: [UInt8] = [], maxBodyBytes: Int = 64) -> Request {
         var builder = CGIRequestBuilder()
-        for entry in entries { Array(entry.utf8).withUnsafeBytes { builder.add(entry: $0) } }
+        for entry in entries { entry.withCString { builder.add(entry: $0) } }
         return builder.build(maxBodyBytes: maxBodyBytes) { limit in Array(body.prefix(limit)) }
     }
 
