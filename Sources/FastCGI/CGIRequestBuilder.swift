@@ -35,10 +35,9 @@ struct CGIRequestBuilder {
             if Self.has(name, prefix: "REQUEST_ID") { requestID = value() }
         case (11, UInt8(ascii: "R")):
             if Self.has(name, prefix: "REQUEST_URI") {
-                uri = value()
-                let length = strlen(valueStart)
-                let question = memchr(valueStart, Int32(UInt8(ascii: "?")), length).map { UnsafeRawPointer(valueStart).distance(to: UnsafeRawPointer($0)) }
-                path = String(decoding: UnsafeRawBufferPointer(start: valueStart, count: question ?? length), as: UTF8.self)
+                let bytes = UnsafeRawBufferPointer(start: valueStart, count: strlen(valueStart))
+                uri = String(decoding: bytes, as: UTF8.self)
+                path = String(decoding: bytes[..<(bytes.firstIndex(of: UInt8(ascii: "?")) ?? bytes.count)], as: UTF8.self)
             } else if Self.has(name, prefix: "REMOTE_ADDR") {
                 remoteAddress = value()
             }
