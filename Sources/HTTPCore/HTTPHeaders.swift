@@ -1,16 +1,11 @@
 /// A request's header fields, names lower-cased: a short list searched from the end, because a
 /// request carries a handful of fields and a dictionary's hashing cost more than the search.
 /// A field given twice reads as its last value, as a dictionary would keep it.
-public struct HTTPHeaders: Sendable, ExpressibleByDictionaryLiteral {
+public struct HTTPHeaders: Sendable {
     private var fields: [(name: String, value: String)] = []
 
     /// No fields.
     public init() {}
-
-    /// Fields from name/value pairs; names are lower-cased.
-    public init(dictionaryLiteral elements: (String, String)...) {
-        for (name, value) in elements { self[name] = value }
-    }
 
     /// Fields from a dictionary (tests build requests this way); names are lower-cased.
     public init(_ dictionary: [String: String]) {

@@ -133,7 +133,7 @@ public final class Scoreboard: @unchecked Sendable {
         append(method.utf8)
         append(CollectionOfOne(UInt8(ascii: " ")))
         append(uri.utf8)
-        (base + slot * Self.slotSize + Self.summaryOffset).storeBytes(of: 0, toByteOffset: length, as: UInt8.self)
+        summary.baseAddress!.storeBytes(of: 0, toByteOffset: length, as: UInt8.self)
         field(slot, 8).pointee = 1
     }
 
