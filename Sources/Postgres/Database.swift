@@ -38,11 +38,13 @@ public final class Database {
 
     /// Runs a prepared statement, connecting and preparing as needed.
     ///
-    /// Before sending, an idle connection is checked for a close the server announced (it
-    /// restarted, or terminated this backend) and replaced: nothing was sent, so this is safe for
-    /// writes too. If the connection breaks while the statement runs, only a read-only statement
-    /// outside a transaction is sent again; a write may have committed, so the error goes up (503)
-    /// rather than risk doing it twice. While the server is unreachable this throws at once.
+    /// Before a write, an idle connection is checked for a close the server announced (it
+    /// restarted, or terminated this backend) and replaced: nothing was sent, so the write goes out
+    /// once, on the new connection. If the connection breaks while a statement runs, only a
+    /// read-only statement outside a transaction is sent again; a write may have committed, so the
+    /// error goes up (503) rather than risk doing it twice. Reads skip the check (a `poll` per
+    /// request): on a closed connection they fail at once and are sent again. While the server is
+    /// unreachable this throws at once.
     ///
     /// A read carries the queued statement along, if there is one: both go in one round trip.
     public func query(_ statement: Statement, _ parameters: [String?] = []) throws(PostgresError) -> PostgresResult {
@@ -51,7 +53,7 @@ public final class Database {
             if statement.isReadOnly { return try query(statement, parameters, carrying: carried) }
             carried.outcome = Result { () throws(PostgresError) in try query(carried.statement, carried.parameters) }
         }
-        if let connection, connection.isIdle, !connection.isStillOpen() {
+        if !statement.isReadOnly, let connection, connection.isIdle, !connection.isStillOpen() {
             dropConnection()
         }
         let outsideTransaction = connection?.isIdle ?? true
@@ -91,9 +93,6 @@ public final class Database {
     /// Both statements (reads) in one pipeline; `carried`'s outcome is stored in it. Retried once
     /// on a fresh connection like any read; if the carried one failed, the read runs again alone.
     private func query(_ statement: Statement, _ parameters: [String?], carrying carried: QueuedQuery) throws(PostgresError) -> PostgresResult {
-        if let connection, connection.isIdle, !connection.isStillOpen() {
-            dropConnection()
-        }
         guard connection?.isIdle ?? true else {
             carried.outcome = Result { () throws(PostgresError) in try query(carried.statement, carried.parameters) }
             return try query(statement, parameters)
@@ -126,7 +125,11 @@ public final class Database {
             try connection.prepare(name: statement.name, sql: statement.sql)
             preparedNames.insert(statement.name)
         }
-        return try connection.executePipelined(calls.map { (name: $0.0.name, parameters: $0.1) })
+        let outcomes = try connection.executePipelined(calls.map { (name: $0.0.name, parameters: $0.1) })
+        // A backend the server terminated answers with its FATAL error in place of a result:
+        // that is the connection failing, to be replaced and retried, not the statement.
+        for case .failure(let error)? in outcomes where error.isConnectionProblem { throw error }
+        return outcomes
     }
 
     /// Runs plain SQL without preparing it: transaction control and test set-up.
