@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(
             name: "FrontdeskTests",
             dependencies: [
-                "FrontdeskApp", "HTTPCore", "Postgres", "FastCGI", "Argon2",
+                "FrontdeskApp", "HTTPCore", "Postgres", "FastCGI", "Argon2", "Supervisor",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

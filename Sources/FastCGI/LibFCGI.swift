@@ -136,11 +136,15 @@ public final class FastCGIConnection {
     /// Writes bytes to the response; false when the client went away (the rest is then dropped).
     @discardableResult
     public func write(_ bytes: [UInt8]) -> Bool {
-        guard !bytes.isEmpty else { return true }
-        let written = bytes.withUnsafeBytes { buffer in
-            FCGX_PutStr(buffer.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(buffer.count), request.pointee.out)
-        }
-        return written == Int32(bytes.count)
+        bytes.withUnsafeBytes { write(bytes: $0) }
+    }
+
+    /// Writes bytes to the response (into libfcgi's buffer, sent when full or at `finish()`);
+    /// false when the client went away.
+    @discardableResult
+    public func write(bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let start = bytes.baseAddress, !bytes.isEmpty else { return true }
+        return FCGX_PutStr(start.assumingMemoryBound(to: CChar.self), Int32(bytes.count), request.pointee.out) == Int32(bytes.count)
     }
 
     /// Completes the current request and releases its connection.

@@ -1,4 +1,9 @@
 import Logging
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Writes one structured log line per request (method, route template, status, duration, user)
 /// and counts it in `metrics`, when given.
@@ -12,12 +17,11 @@ public struct AccessLogMiddleware: Middleware {
 
     /// Times the rest of the chain and logs the outcome.
     public func handle(_ request: Request, context: RequestContext, next: Responder) throws -> Response {
-        let start = ContinuousClock.now
+        let start = Self.monotonicNanoseconds()
         var status = 500
         defer {
-            let elapsed = ContinuousClock.now - start
-            let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
-            metrics?.record(routeIndex: context.routeIndex, status: status, microseconds: UInt64(max(0, micros)))
+            let micros = (Self.monotonicNanoseconds() &- start) / 1000
+            metrics?.record(routeIndex: context.routeIndex, status: status, microseconds: micros)
             // Built only when the line will be written: at a higher log level this costs nothing.
             if context.logLevel <= .info {
                 var metadata: Logger.Metadata = [
@@ -33,6 +37,14 @@ public struct AccessLogMiddleware: Middleware {
         let response = try next(request, context)
         status = response.status
         return response
+    }
+
+    /// CLOCK_MONOTONIC in nanoseconds, read directly: `ContinuousClock` and `Duration`'s 128-bit
+    /// arithmetic cost every request ~400 instructions.
+    private static func monotonicNanoseconds() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
     }
 }
 

@@ -27,6 +27,7 @@ public struct HTTPHeaders: Sendable {
 
     /// Appends a field whose name is already lower-case; it hides an earlier one of that name.
     public mutating func append(lowercasedName name: String, value: String) {
+        if fields.capacity == 0 { fields.reserveCapacity(8) }  // one allocation for a request's fields
         fields.append((name, value))
     }
 

@@ -40,7 +40,11 @@ public struct Router {
     /// Dispatches the request to its handler.
     public func respond(to request: Request, context: RequestContext) throws -> Response {
         func match(_ path: UnsafeBufferPointer<UInt8>) -> (Route, [(name: String, value: Int64)])? {
-            for route in routes {
+            // A template matches only paths with one slash per segment: the others are skipped
+            // unread (trying every route cost a by-id request 2% of its instructions).
+            var slashes = 0
+            for byte in path where byte == UInt8(ascii: "/") { slashes += 1 }
+            for route in routes where route.template.segments.count == slashes {
                 if let parameters = route.template.match(path) { return (route, parameters) }
             }
             return nil

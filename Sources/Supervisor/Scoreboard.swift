@@ -125,14 +125,20 @@ public final class Scoreboard: @unchecked Sendable {
         field(slot, 16).pointee = Int64(bitPattern: Self.monotonicNow())
         let summary = UnsafeMutableRawBufferPointer(start: base + slot * Self.slotSize + Self.summaryOffset, count: Self.summaryLength - 1)
         var length = 0
-        func append<Bytes: Collection<UInt8>>(_ bytes: Bytes) {
-            let count = min(bytes.count, summary.count - length)
-            UnsafeMutableRawBufferPointer(rebasing: summary[length..<(length + count)]).copyBytes(from: bytes.prefix(count))
-            length += count
+        // From each string's contiguous UTF-8: the generic copy through `prefix` cost a /health
+        // request 2% of its instructions.
+        func append(_ text: String) {
+            var text = text
+            text.withUTF8 { bytes in
+                let count = min(bytes.count, summary.count - length)
+                UnsafeMutableRawBufferPointer(rebasing: summary[length..<(length + count)])
+                    .copyMemory(from: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[..<count])))
+                length += count
+            }
         }
-        append(method.utf8)
-        append(CollectionOfOne(UInt8(ascii: " ")))
-        append(uri.utf8)
+        append(method)
+        append(" ")
+        append(uri)
         summary.baseAddress!.storeBytes(of: 0, toByteOffset: length, as: UInt8.self)
         field(slot, 8).pointee = 1
     }

@@ -65,5 +65,8 @@ struct CGIRequestBuilderTests {
         #expect(head(Response(status: 200, headers: [HeaderField("content-length", "0")])) == "Status: 200 OK\r\ncontent-length: 0\r\n\r\n")
         #expect(head(.empty(204)) == "Status: 204 No Content\r\n\r\n")
         #expect(head(.empty(304, headers: [HeaderField("ETag", "\"1\"")])) == "Status: 304 Not Modified\r\nETag: \"1\"\r\n\r\n")
+        #expect(head(Response(status: 500)) == "Status: 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n")
+        #expect(head(Response(status: 200, body: [UInt8](repeating: 0x20, count: 1_048_576)))
+            == "Status: 200 OK\r\nContent-Length: 1048576\r\n\r\n")
     }
 }

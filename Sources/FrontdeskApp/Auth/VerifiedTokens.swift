@@ -6,16 +6,31 @@ import Foundation
 final class VerifiedTokens: @unchecked Sendable {
     static let capacity = 4096
     private let lock = NSLock()
-    private var entries: [String: AccessTokenClaims] = [:]
+    private var entries: [Key: AccessTokenClaims] = [:]
 
     func claims(for token: String) -> AccessTokenClaims? {
-        lock.withLock { entries[token] }
+        lock.withLock { entries[Key(token: token)] }
     }
 
     func remember(_ claims: AccessTokenClaims, for token: String) {
         lock.withLock {
             if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
-            entries[token] = claims
+            entries[Key(token: token)] = claims
+        }
+    }
+
+    /// A token as the memo's key: equal when the whole tokens are, hashed on the last 16 bytes
+    /// only. They belong to the signature, an HMAC, as evenly spread as any hash; and only tokens
+    /// whose signature checked out are stored, so nobody can choose keys that collide. Hashing all
+    /// ~300 bytes cost an authenticated request 2% of its instructions (callgrind).
+    private struct Key: Hashable {
+        let token: String
+
+        func hash(into hasher: inout Hasher) {
+            var token = token
+            token.withUTF8 { bytes in
+                hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes.suffix(16))))
+            }
         }
     }
 }
