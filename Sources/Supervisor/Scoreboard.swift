@@ -124,23 +124,24 @@ public final class Scoreboard: @unchecked Sendable {
     public func markBusy(_ slot: Int, method: String, uri: String) {
         field(slot, 16).pointee = Int64(bitPattern: Self.monotonicNow())
         let summary = UnsafeMutableRawBufferPointer(start: base + slot * Self.slotSize + Self.summaryOffset, count: Self.summaryLength - 1)
-        var length = 0
-        // From each string's contiguous UTF-8: the generic copy through `prefix` cost a /health
-        // request 2% of its instructions.
-        func append(_ text: String) {
-            var text = text
-            text.withUTF8 { bytes in
-                let count = min(bytes.count, summary.count - length)
-                UnsafeMutableRawBufferPointer(rebasing: summary[length..<(length + count)])
-                    .copyMemory(from: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[..<count])))
-                length += count
-            }
-        }
-        append(method)
-        append(" ")
-        append(uri)
+        var length = Self.copy(method, into: summary, at: 0)
+        length += Self.copy(" ", into: summary, at: length)
+        length += Self.copy(uri, into: summary, at: length)
         summary.baseAddress!.storeBytes(of: 0, toByteOffset: length, as: UInt8.self)
         field(slot, 8).pointee = 1
+    }
+
+    /// Copies as much of `text` as fits into `buffer` at `offset`; returns the bytes copied. From
+    /// the string's contiguous UTF-8: a generic copy through `prefix` cost a /health request 2% of
+    /// its instructions.
+    private static func copy(_ text: String, into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
+        var text = text
+        return text.withUTF8 { bytes in
+            let count = min(bytes.count, buffer.count - offset)
+            guard count > 0, let source = bytes.baseAddress, let target = buffer.baseAddress else { return 0 }
+            (target + offset).copyMemory(from: source, byteCount: count)
+            return count
+        }
     }
 
     /// The worker in `slot` finished a request.

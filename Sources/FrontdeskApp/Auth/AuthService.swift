@@ -87,9 +87,9 @@ public struct AuthService {
         return try pair(for: user, sessionID: sessionID, refreshToken: successor)
     }
 
-    /// Revokes the principal's access token (until it expires) and its session.
+    /// Revokes the principal's session, and with it the access token (and any other of that session).
     public func logout(_ principal: Principal) throws {
-        try sessions.logout(sessionID: principal.sessionID, tokenID: principal.tokenID, tokenExpiresAt: principal.tokenExpiresAt)
+        try sessions.logout(sessionID: principal.sessionID)
     }
 
     /// Changes the principal's password after checking the current one, and revokes every other
@@ -118,7 +118,7 @@ public struct AuthService {
         } catch {
             return Authentication(failure: error)
         }
-        let pending = sessions.queueAccessState(userID: claims.userID, tokenID: claims.tokenID, sessionID: claims.sessionID)
+        let pending = sessions.queueAccessState(userID: claims.userID, sessionID: claims.sessionID)
         return Authentication(
             claimedCaller: Caller(id: claims.userID, role: claims.role),
             check: {

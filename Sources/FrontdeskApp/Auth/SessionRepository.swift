@@ -1,4 +1,5 @@
-/// Storage of sessions (refresh-token families), refresh tokens and revoked access tokens.
+/// Storage of sessions (refresh-token families) and refresh tokens. An access token names its
+/// session (`sid`), so revoking the session refuses the access token too.
 public protocol SessionRepository {
     /// Opens a session for the user with its first refresh token; returns the session id.
     func openSession(userID: Int64, refreshTokenHash: String, lifetime: Int) throws -> Int64
@@ -9,14 +10,14 @@ public protocol SessionRepository {
     /// If this refresh token was already spent, revokes its whole session (the token was
     /// stolen, or replayed) and returns the session's id.
     func revokeSessionOfSpentToken(refreshTokenHash: String) throws -> Int64?
-    /// Revokes the session and denies the access token until it expires; prunes expired denials.
-    func logout(sessionID: Int64, tokenID: String, tokenExpiresAt: Int64) throws
+    /// Revokes the session, and with it every access token issued for it.
+    func logout(sessionID: Int64) throws
     /// Revokes every live session of the user except `keeping`.
     func revokeOtherSessions(userID: Int64, keeping: Int64) throws
-    /// What an access token for `userID` with this `jti` and session finds now, asked with the
-    /// next read the worker makes (one round trip for both), or alone when resolved first.
-    func queueAccessState(userID: Int64, tokenID: String, sessionID: Int64) -> PendingAccessState
-    /// Deletes a bounded batch of expired refresh tokens and denials.
+    /// What an access token for `userID` and its session finds now, asked with the next read the
+    /// worker makes (one round trip for both), or alone when resolved first.
+    func queueAccessState(userID: Int64, sessionID: Int64) -> PendingAccessState
+    /// Deletes a bounded batch of expired refresh tokens.
     func pruneExpired() throws
 }
 
