@@ -40,7 +40,8 @@ public struct JSONWriter {
         separate()
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: "\":".utf8)
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
         needsComma = false
     }
 
@@ -59,17 +60,34 @@ public struct JSONWriter {
         needsComma = true
     }
 
-    /// Writes an integer value, or `null`.
-    public mutating func value<T: BinaryInteger>(_ number: T?) {
+    /// Writes an integer value, or `null`. Concrete types rather than a generic `BinaryInteger`:
+    /// unspecialised across modules, the generic cost ~950 instructions per number.
+    public mutating func value(_ number: Int64?) {
         separate()
         if let number { appendInteger(number) } else { appendNull() }
+        needsComma = true
+    }
+
+    /// Writes an integer value, or `null`.
+    public mutating func value(_ number: Int?) {
+        value(number.map(Int64.init))
+    }
+
+    /// Writes an integer of any other width, or `null` (the two above are the fast path).
+    public mutating func value<T: BinaryInteger>(_ number: T?) {
+        guard let number, Int64(exactly: number) == nil else {
+            value(number.map { Int64($0) })
+            return
+        }
+        separate()
+        bytes.append(contentsOf: String(number).utf8)
         needsComma = true
     }
 
     /// Writes a boolean value, or `null`.
     public mutating func value(_ flag: Bool?) {
         separate()
-        if let flag { bytes.append(contentsOf: (flag ? "true" : "false").utf8) } else { appendNull() }
+        if let flag { appendLiteral(flag ? "true" : "false") } else { appendNull() }
         needsComma = true
     }
 
@@ -80,7 +98,13 @@ public struct JSONWriter {
     }
 
     /// Writes `name: number` (or `null`).
-    public mutating func field<T: BinaryInteger>(_ name: StaticString, _ number: T?) {
+    public mutating func field(_ name: StaticString, _ number: Int64?) {
+        key(name)
+        value(number)
+    }
+
+    /// Writes `name: number` (or `null`).
+    public mutating func field(_ name: StaticString, _ number: Int?) {
         key(name)
         value(number)
     }
@@ -96,17 +120,18 @@ public struct JSONWriter {
     }
 
     private mutating func appendNull() {
-        bytes.append(contentsOf: "null".utf8)
+        appendLiteral("null")
+    }
+
+    /// From the literal's bytes: appending a `String.UTF8View` goes through the generic path.
+    private mutating func appendLiteral(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Decimal digits straight into the buffer, without making a `String` first.
-    private mutating func appendInteger<T: BinaryInteger>(_ number: T) {
-        guard let value = Int64(exactly: number), value != .min else {
-            bytes.append(contentsOf: String(number).utf8)
-            return
-        }
+    private mutating func appendInteger(_ value: Int64) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 19 digits

@@ -1,4 +1,9 @@
 import HTTPCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The chain's authentication stage: reads `Authorization: Bearer <token>` and, when present,
 /// records an `Authentication` for the request: the token's verified claims, and its access check
@@ -50,7 +55,7 @@ public struct AuthMiddleware: Middleware {
             guard bytes[tokenStart] == space else { return nil }
             while bytes[tokenStart] == space { tokenStart += 1 }
             let token = UnsafeBufferPointer(rebasing: bytes[tokenStart..<end])
-            guard token.count <= 4096, !token.contains(space) else { return nil }
+            guard token.count <= 4096, memchr(token.baseAddress!, Int32(space), token.count) == nil else { return nil }
             return String(decoding: token, as: UTF8.self)
         }
     }
