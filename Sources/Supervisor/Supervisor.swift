@@ -205,6 +205,14 @@ public final class Supervisor {
             if ProcessInfo.processInfo.environment["GNUTLS_NO_IMPLICIT_INIT"] == nil {
                 environment["GNUTLS_NO_IMPLICIT_INIT"] = "1"
             }
+            // A request allocates and frees ~70 blocks (libfcgi ~34, Swift ~30, libpq ~8): with 64
+            // per size class in glibc's thread cache instead of 7, they come back from it rather
+            // than from the bins, and the large stream buffers stop forcing fastbin consolidation.
+            // Measured with callgrind: /health 29,521 -> 28,101 instructions per request, by-id
+            // 86,228 -> 82,067. An operator's own GLIBC_TUNABLES stays as it is.
+            if ProcessInfo.processInfo.environment["GLIBC_TUNABLES"] == nil {
+                environment["GLIBC_TUNABLES"] = "glibc.malloc.tcache_count=64"
+            }
             let pid = try ProcessControl.spawn(
                 path: configuration.binary, arguments: arguments, extraEnvironment: environment, outputDescriptor: ends.write)
             if let slot { scoreboard?.claim(slot, pid: Int64(pid)) }
