@@ -142,6 +142,23 @@ struct DatabaseTests {
         #expect(recorded.integer(row: 0, column: 0) == Int64(migrations.count))
     }
 
+    @Test("timestamps come back in UTC as RFC 3339 with microseconds, whatever their precision")
+    func timestamps() throws {
+        let connection = try PostgresConnection(url: TestSupport.databaseURL)
+        let result = try connection.execute("""
+            SELECT '2026-11-23 23:25:33.353955+00'::timestamptz, '2026-11-23 23:25:33.35+00'::timestamptz,
+                   '2026-11-23 23:25:33+00'::timestamptz, '2026-11-23 23:25:33.1+05:30'::timestamptz,
+                   '0999-01-02 03:04:05.000006+00'::timestamptz, '12026-01-01 00:00:00+00'::timestamptz, NULL::timestamptz
+            """)
+        #expect(result.timestamp(row: 0, column: 0) == "2026-11-23T23:25:33.353955Z")
+        #expect(result.timestamp(row: 0, column: 1) == "2026-11-23T23:25:33.350000Z")
+        #expect(result.timestamp(row: 0, column: 2) == "2026-11-23T23:25:33.000000Z")
+        #expect(result.timestamp(row: 0, column: 3) == "2026-11-23T17:55:33.100000Z")
+        #expect(result.timestamp(row: 0, column: 4) == "0999-01-02T03:04:05.000006Z")
+        #expect(result.timestamp(row: 0, column: 5) == "12026-01-01 00:00:00+00", "a shape it does not know comes back as sent")
+        #expect(result.timestamp(row: 0, column: 6) == nil)
+    }
+
     @Test("NUL bytes in parameters are refused before they reach libpq")
     func nulParameter() throws {
         let connection = try PostgresConnection(url: TestSupport.databaseURL)

@@ -13,10 +13,7 @@ public struct PostgresPostRepository: PostRepository {
     // $viewer is the last parameter of every statement that returns posts ('0' for nobody).
     private static func columns(viewer: String) -> String {
         """
-        p.id, p.author_id, p.title, p.body, p.published, p.votes,
-        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-        to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-        p.version,
+        p.id, p.author_id, p.title, p.body, p.published, p.votes, p.created_at, p.updated_at, p.version,
         EXISTS (SELECT 1 FROM post_votes v WHERE v.post_id = p.id AND v.user_id = \(viewer))
         """
     }
@@ -155,8 +152,8 @@ public struct PostgresPostRepository: PostRepository {
                 isPublished: result.boolean(row: row, column: 4) ?? false),
             votes: Int(result.integer(row: row, column: 5) ?? 0),
             votedByMe: viewerID == nil ? nil : (result.boolean(row: row, column: 9) ?? false),
-            createdAt: result.string(row: row, column: 6) ?? "",
-            updatedAt: result.string(row: row, column: 7) ?? "",
+            createdAt: result.timestamp(row: row, column: 6) ?? "",
+            updatedAt: result.timestamp(row: row, column: 7) ?? "",
             version: Int(result.integer(row: row, column: 8) ?? 0))
     }
 }

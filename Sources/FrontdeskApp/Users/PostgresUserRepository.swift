@@ -14,10 +14,7 @@ public struct PostgresUserRepository: UserRepository {
 
     /// The columns `user(_:row:)` reads, in order; other repositories select them too.
     static let columns = """
-        id, email, name, age, role, active,
-        to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-        to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-        version
+        id, email, name, age, role, active, created_at, updated_at, version
         """
 
     private static let insertStatement = Statement("users_insert", """
@@ -139,8 +136,8 @@ public struct PostgresUserRepository: UserRepository {
                 age: result.integer(row: row, column: 3).map { Int($0) },
                 role: Role(rawValue: result.string(row: row, column: 4) ?? "") ?? .user,
                 isActive: result.boolean(row: row, column: 5) ?? false),
-            createdAt: result.string(row: row, column: 6) ?? "",
-            updatedAt: result.string(row: row, column: 7) ?? "",
+            createdAt: result.timestamp(row: row, column: 6) ?? "",
+            updatedAt: result.timestamp(row: row, column: 7) ?? "",
             version: Int(result.integer(row: row, column: 8) ?? 0))
     }
 }
