@@ -246,7 +246,7 @@ public final class PostgresResult {
         for index in 0..<19 where index != 4 && index != 7 && index != 10 && index != 13 && index != 16 && !isDigit(index) {
             return false
         }
-        for index in 20..<(count - 3) where !isDigit(index) { return false }
+        for index in 20..<max(20, count - 3) where !isDigit(index) { return false }  // the fraction's digits
         return true
     }
 
