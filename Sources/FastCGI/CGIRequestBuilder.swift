@@ -59,9 +59,10 @@ struct CGIRequestBuilder {
     }
 
     /// The request, reading its body through `readBody` never more than `maxBodyBytes` plus one
-    /// byte: a lying or missing CONTENT_LENGTH cannot make the worker read more.
-    func build(maxBodyBytes: Int, readBody: (_ limit: Int) -> [UInt8]) -> Request {
-        var headers = headers
+    /// byte: a lying or missing CONTENT_LENGTH cannot make the worker read more. Mutating, so that
+    /// the request id is appended to the builder's own list: to a copy, the list was copied whole.
+    mutating func build(maxBodyBytes: Int, readBody: (_ limit: Int) -> [UInt8]) -> Request {
+        // Last, so that nginx's REQUEST_ID hides an X-Request-ID header the client sent.
         if let requestID, !requestID.isEmpty { headers.append(lowercasedName: "x-request-id", value: requestID) }
         let body = (declaredLength ?? 0) > maxBodyBytes ? [] : readBody(maxBodyBytes + 1)
         var request = Request(
