@@ -62,21 +62,7 @@ public struct FastCGIWorker {
             text.withUTF8 { emit(UnsafeRawBufferPointer($0)) }
         }
         func emitDecimal(_ value: Int) {
-            var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-            withUnsafeMutableBytes(of: &digits) { buffer in
-                var start = buffer.count
-                var rest = value.magnitude
-                repeat {
-                    start -= 1
-                    buffer[start] = UInt8(ascii: "0") + UInt8(rest % 10)
-                    rest /= 10
-                } while rest > 0
-                if value < 0 {
-                    start -= 1
-                    buffer[start] = UInt8(ascii: "-")
-                }
-                emit(UnsafeRawBufferPointer(rebasing: buffer[start...]))
-            }
+            withDecimalDigits(of: Int64(value), emit)
         }
         emitText("Status: ")
         emitDecimal(response.status)

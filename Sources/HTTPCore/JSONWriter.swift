@@ -132,18 +132,7 @@ public struct JSONWriter {
 
     /// Decimal digits straight into the buffer, without making a `String` first.
     private mutating func appendInteger(_ value: Int64) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 19 digits
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            var index = buffer.count
-            repeat {
-                index -= 1
-                buffer[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            bytes.append(contentsOf: buffer[index...])
-        }
+        withDecimalDigits(of: value) { bytes.append(contentsOf: $0) }
     }
 
     private mutating func appendString(_ string: String) {
@@ -176,5 +165,26 @@ public struct JSONWriter {
             }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+}
+
+/// The decimal digits of `value`, with a leading "-" when it is negative, handed to `body` from a
+/// buffer on the stack: for writers that append numbers (JSON, the response head's status and
+/// Content-Length) without making a `String` first.
+public func withDecimalDigits(of value: Int64, _ body: (UnsafeRawBufferPointer) -> Void) {
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: a sign and up to 20 digits
+    withUnsafeMutableBytes(of: &digits) { buffer in
+        var start = buffer.count
+        var rest = value.magnitude
+        repeat {
+            start -= 1
+            buffer[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        } while rest > 0
+        if value < 0 {
+            start -= 1
+            buffer[start] = UInt8(ascii: "-")
+        }
+        body(UnsafeRawBufferPointer(rebasing: buffer[start...]))
     }
 }
