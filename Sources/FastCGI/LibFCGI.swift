@@ -10,6 +10,8 @@ import Glibc
 public enum FastCGIError: Error, CustomStringConvertible {
     /// `FCGX_Init` failed.
     case initializationFailed(Int32)
+    /// The epoll set the worker waits on could not be made (the errno).
+    case waitSetFailed(Int32)
     /// The socket given with `--socket` could not be opened.
     case cannotOpenSocket(String)
 
@@ -17,6 +19,7 @@ public enum FastCGIError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .initializationFailed(let code): "FCGX_Init failed with \(code)"
+        case .waitSetFailed(let code): "cannot wait for connections (epoll: \(String(cString: strerror(code))))"
         case .cannotOpenSocket(let path): "cannot listen on \(path)"
         }
     }
@@ -50,7 +53,7 @@ public final class FastCGIConnection {
         interest.events = frontdesk_listener_events
         interest.data.fd = listener
         guard readiness >= 0, epoll_ctl(readiness, EPOLL_CTL_ADD, listener, &interest) == 0 else {
-            throw .initializationFailed(-errno)
+            throw .waitSetFailed(errno)
         }
         request = .allocate(capacity: 1)
         FCGX_InitRequest(request, listener, 0)
