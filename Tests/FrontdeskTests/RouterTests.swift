@@ -1,4 +1,4 @@
-import HTTPCore
+@testable import HTTPCore
 import Logging
 import Testing
 
@@ -64,6 +64,19 @@ struct RouterTests {
         let generated = app.respond(to: Request(method: "GET", path: "/items", headers: ["X-Request-ID": "bad id\n{}"]))
         let id = generated.header("X-Request-ID") ?? ""
         #expect(id.count == 32 && id.allSatisfy(\.isHexDigit))
+        let next = app.respond(to: Request(method: "GET", path: "/items")).header("X-Request-ID") ?? ""
+        #expect(next.count == 32 && next != id)
+    }
+
+    @Test("made ids: 32 lower-case hex digits, one process prefix, no repeats in 100,000")
+    func requestIDSequence() {
+        let ids = (0..<100_000).map { _ in RequestIDSequence.next() }
+        #expect(Set(ids).count == ids.count)
+        #expect(ids.allSatisfy { $0.utf8.count == 32 && $0.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) } })
+        #expect(Set(ids.map { $0.prefix(16) }).count == 1)
+        #expect(RequestIDSequence.format(0x0123456789abcdef, 0xfedcba9876543210) == "0123456789abcdeffedcba9876543210")
+        // The mix is SplitMix64's finaliser: its published first output for seed 0 (state 0x9e3779b97f4a7c15).
+        #expect(RequestIDSequence.mix(0x9e3779b97f4a7c15) == 0xe220a8397b1dcdaf)
     }
 
     @Test("bodies over the limit are 413 whether declared or actual; non-JSON bodies are 415")
