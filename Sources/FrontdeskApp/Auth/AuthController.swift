@@ -42,8 +42,10 @@ public struct AuthController {
 
     /// `PUT /users/me/password`: 204; every other session is revoked.
     func changePassword(_ request: Request, _ auth: AuthenticatedContext) throws -> Response {
-        let (current, new) = try AuthInput.passwordChange(from: JSONValue.parse(request.body), email: auth.principal().user.profile.email)
-        try service.changePassword(of: auth.principal(), current: current, new: new, clientAddress: request.remoteAddress)
+        let principal = try auth.principal()
+        let account = try service.account(of: principal)
+        let (current, new) = try AuthInput.passwordChange(from: JSONValue.parse(request.body), email: account.profile.email)
+        try service.changePassword(of: principal, account: account, current: current, new: new, clientAddress: request.remoteAddress)
         return .empty(204)
     }
 

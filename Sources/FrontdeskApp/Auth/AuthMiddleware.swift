@@ -29,7 +29,7 @@ public struct AuthMiddleware: Middleware {
         defer {
             // A check nobody asked for (a public route) must not ride along with a later request.
             authentication.cancel()
-            context.userID = authentication.checkedPrincipal?.user.id
+            context.userID = authentication.checkedPrincipal?.caller.id
         }
         return try next(request, context)
     }

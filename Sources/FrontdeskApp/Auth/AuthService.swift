@@ -92,20 +92,26 @@ public struct AuthService {
         try sessions.logout(sessionID: principal.sessionID)
     }
 
-    /// Changes the principal's password after checking the current one, and revokes every other
-    /// session. Wrong current passwords count as failed logins.
-    public func changePassword(of principal: Principal, current: String, new: String, clientAddress: String) throws {
-        let keys = Self.throttleKeys(email: principal.user.profile.email, clientAddress: clientAddress)
+    /// The principal's own row; 401 if it went away since the access check.
+    public func account(of principal: Principal) throws -> User {
+        guard let user = try users.find(id: principal.caller.id) else { throw DomainError.unauthenticated(.accountUnavailable) }
+        return user
+    }
+
+    /// Changes the password of `account` (the principal's row) after checking the current one, and
+    /// revokes every other session. Wrong current passwords count as failed logins.
+    public func changePassword(of principal: Principal, account: User, current: String, new: String, clientAddress: String) throws {
+        let keys = Self.throttleKeys(email: account.profile.email, clientAddress: clientAddress)
         try registerAttempt(keys)
-        let credentials = try users.credentials(email: principal.user.profile.email)
+        let credentials = try users.credentials(email: account.profile.email)
         guard passwords.verify(current, against: credentials?.passwordHash) else {
             throw DomainError.invalid([FieldError(field: "current_password", message: "is incorrect")])
         }
         try forgive(keys)
-        guard try users.setPasswordHash(id: principal.user.id, to: passwords.hash(new)) else {
+        guard try users.setPasswordHash(id: principal.caller.id, to: passwords.hash(new)) else {
             throw DomainError.unauthenticated(.accountUnavailable)
         }
-        try sessions.revokeOtherSessions(userID: principal.user.id, keeping: principal.sessionID)
+        try sessions.revokeOtherSessions(userID: principal.caller.id, keeping: principal.sessionID)
     }
 
     /// The authentication of a bearer token: its signature and claims are checked now; that the
@@ -123,8 +129,8 @@ public struct AuthService {
             claimedCaller: Caller(id: claims.userID, role: claims.role),
             check: {
                 switch try pending.resolve() {
-                case .granted(let user):
-                    return Principal(user: user, tokenID: claims.tokenID, sessionID: claims.sessionID, tokenExpiresAt: claims.expiresAt)
+                case .granted(let caller):
+                    return Principal(caller: caller, tokenID: claims.tokenID, sessionID: claims.sessionID, tokenExpiresAt: claims.expiresAt)
                 case .revoked:
                     throw DomainError.unauthenticated(.revoked)
                 case .accountUnavailable:

@@ -11,7 +11,7 @@ public struct AuthenticatedContext {
     public let caller: Caller
     let authentication: Authentication
 
-    /// The authenticated user (current row) and token; asks the database now if not yet asked.
+    /// The authenticated caller (current role) and token; asks the database now if not yet asked.
     public func principal() throws -> Principal {
         try authentication.principal()
     }

@@ -1,7 +1,7 @@
 /// What the auth middleware established about a request with a valid access token.
 public struct Principal: Sendable {
-    /// The user's current row, loaded for this request.
-    public let user: User
+    /// The user, with the role stored now (not as the token claimed when it was issued).
+    public let caller: Caller
     /// The access token's `jti`.
     public let tokenID: String
     /// The session (refresh-token family) the access token belongs to.
@@ -10,13 +10,10 @@ public struct Principal: Sendable {
     public let tokenExpiresAt: Int64
 
     /// Creates a principal.
-    public init(user: User, tokenID: String, sessionID: Int64, tokenExpiresAt: Int64) {
-        self.user = user
+    public init(caller: Caller, tokenID: String, sessionID: Int64, tokenExpiresAt: Int64) {
+        self.caller = caller
         self.tokenID = tokenID
         self.sessionID = sessionID
         self.tokenExpiresAt = tokenExpiresAt
     }
-
-    /// The caller, for the service layer.
-    public var caller: Caller { Caller(id: user.id, role: user.profile.role) }
 }

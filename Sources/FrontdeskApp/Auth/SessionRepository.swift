@@ -23,8 +23,8 @@ public protocol SessionRepository {
 
 /// Whether an access token that verified still grants access.
 public enum AccessState: Sendable {
-    /// Yes, as this user (current row).
-    case granted(User)
+    /// Yes, as this caller (the user's current role).
+    case granted(Caller)
     /// Its `jti` or its session was revoked.
     case revoked
     /// The user is deleted or deactivated.

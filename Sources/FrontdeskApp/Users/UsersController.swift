@@ -40,9 +40,9 @@ public struct UsersController {
         UserRepresentation.conditional(try service.user(id: auth.context.integerParameter("id"), for: auth.caller), request)
     }
 
-    /// `GET /users/me`: the caller's own row, as loaded for this request.
+    /// `GET /users/me`: the caller's own row (its read carries the access check: one round trip).
     func showMe(_ request: Request, _ auth: AuthenticatedContext) throws -> Response {
-        UserRepresentation.conditional(try auth.principal().user, request)
+        UserRepresentation.conditional(try service.user(id: auth.caller.id, for: auth.caller), request)
     }
 
     /// `PATCH /users/me`: a JSON merge patch of the caller's own profile.
