@@ -35,8 +35,7 @@ def request(path, method, uri, headers, content=b""):
         "DOCUMENT_ROOT": "/usr/share/nginx/html", "SERVER_PROTOCOL": "HTTP/1.1", "REQUEST_SCHEME": "http",
         "GATEWAY_INTERFACE": "CGI/1.1", "SERVER_SOFTWARE": "nginx/1.22.1", "REMOTE_ADDR": "127.0.0.1",
         "REMOTE_PORT": "51234", "SERVER_ADDR": "127.0.0.1", "SERVER_PORT": "8090", "SERVER_NAME": "",
-        "REDIRECT_STATUS": "200", "HTTP_HOST": "127.0.0.1", "HTTP_USER_AGENT": "wrk",
-        "REQUEST_ID": "0123456789abcdef0123456789abcdef",
+        "REDIRECT_STATUS": "200", "HTTP_HOST": "127.0.0.1",
     }
     for name, value in headers.items():
         params["HTTP_" + name.upper().replace("-", "_")] = value

@@ -20,9 +20,11 @@ public struct LimitsMiddleware: Middleware {
         if request.body.count > maxBodyBytes || (request.declaredContentLength ?? 0) > maxBodyBytes {
             throw APIError.bodyTooLarge(limit: maxBodyBytes)
         }
-        let contentType = request.header("content-type")
-        if request.hasBody && !Self.isJSON(contentType) && !(formPaths.contains(request.path) && Self.isForm(contentType)) {
-            throw APIError.unsupportedMediaType(request.header("content-type"))
+        if request.hasBody {
+            let contentType = request.header("content-type")
+            if !Self.isJSON(contentType) && !(formPaths.contains(request.path) && Self.isForm(contentType)) {
+                throw APIError.unsupportedMediaType(contentType)
+            }
         }
         return try next(request, context)
     }

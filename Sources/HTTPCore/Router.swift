@@ -39,18 +39,19 @@ public struct Router {
 
     /// Dispatches the request to its handler.
     public func respond(to request: Request, context: RequestContext) throws -> Response {
-        func match(_ path: UnsafeBufferPointer<UInt8>) -> (Route, [(name: String, value: Int64)])? {
+        func match(_ path: UnsafeBufferPointer<UInt8>) -> (index: Int, parameters: [(name: String, value: Int64)])? {
             // A template matches only paths with one slash per segment: the others are skipped
             // unread (trying every route cost a by-id request 2% of its instructions).
             var slashes = 0
             for byte in path where byte == UInt8(ascii: "/") { slashes += 1 }
-            for route in routes where route.template.segments.count == slashes {
-                if let parameters = route.template.match(path) { return (route, parameters) }
+            for index in routes.indices where routes[index].template.segments.count == slashes {
+                if let parameters = routes[index].template.match(path) { return (index, parameters) }
             }
             return nil
         }
         let matched = request.path.utf8.withContiguousStorageIfAvailable(match) ?? Array(request.path.utf8).withUnsafeBufferPointer(match)
-        guard let (route, parameters) = matched else { throw APIError.notFound() }
+        guard let (routeIndex, parameters) = matched else { throw APIError.notFound() }
+        let route = routes[routeIndex]
         context.routeTemplate = route.template.description
         context.parameters = parameters
         let method = request.method == "HEAD" ? "GET" : request.method
