@@ -76,13 +76,14 @@ public struct PostgresSessionRepository: SessionRepository {
 
     // One statement per authenticated request, queued to go out with the handler's first read:
     // the user's current role and state, and whether the token's session is live. Only what the
-    // check needs: a handler that wants the caller's row reads it (GET /users/me does, in the same
-    // round trip), and the columns nobody read cost a by-id request ~5k instructions (callgrind). Every access token names its
-    // session and logout revokes it, so no per-token denylist is needed: the one this statement
-    // used to consult (revoked_access_tokens, filled by logout) could never refuse a token the
-    // session check lets through, and looking it up cost PostgreSQL ~6 us per authenticated
-    // request (pgbench, this statement with and without it). The table stays, unused, so that
-    // workers of the previous release keep working during a rolling upgrade.
+    // check needs: a handler that wants the caller's row reads it (GET /users/me does, in the
+    // same round trip), and the columns nobody read cost a by-id request ~7k instructions
+    // (callgrind). Every access token names its session and logout revokes it, so no per-token
+    // denylist is needed: the one this statement used to consult (revoked_access_tokens, filled by
+    // logout) could never refuse a token the session check lets through, and looking it up cost
+    // PostgreSQL ~6 us per authenticated request (pgbench, this statement with and without it).
+    // The table stays, unused, so that workers of an older release keep working during a rolling
+    // upgrade.
     private static let accessStatement = Statement("sessions_access_caller", """
         SELECT role, active,
             NOT EXISTS (SELECT 1 FROM sessions WHERE id = $2 AND user_id = $1 AND revoked_at IS NULL)
