@@ -12,7 +12,7 @@ public final class RequestContext {
     /// The authenticated user's id, for logs; nil for anonymous requests.
     public var userID: Int64?
     /// What the auth middleware established (the application's principal type), if anything.
-    public var authentication: Any?
+    public var authentication: AnyObject?
     /// The matched route's place in `Router.registeredRoutes`, for metrics; nil until the router matched.
     public var routeIndex: Int?
     /// Typed path parameters of the matched route.

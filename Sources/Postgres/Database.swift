@@ -23,7 +23,8 @@ public final class Database {
 
     private let configuration: Configuration
     private var connection: PostgresConnection?
-    private var preparedNames: Set<String> = []
+    /// Indexed by `Statement.number`: whether the current connection has prepared it.
+    private var prepared: [Bool] = []
     private var nextAttempt: ContinuousClock.Instant?
     private var queued: QueuedQuery?
     /// How many times a broken connection was replaced, for metrics.
@@ -97,38 +98,39 @@ public final class Database {
             carried.outcome = Result { () throws(PostgresError) in try query(carried.statement, carried.parameters) }
             return try query(statement, parameters)
         }
-        let calls = [(carried.statement, carried.parameters), (statement, parameters)]
-        var outcomes: [Result<PostgresResult, PostgresError>?]
+        var outcomes: (Result<PostgresResult, PostgresError>?, Result<PostgresResult, PostgresError>?)
         do throws(PostgresError) {
             do throws(PostgresError) {
-                outcomes = try runPipelined(calls)
+                outcomes = try runPipelined(carried, then: statement, parameters)
             } catch let error where error.isConnectionProblem {
                 dropConnection()
                 guard error.isRetryable else { throw error }
-                outcomes = try runPipelined(calls)
+                outcomes = try runPipelined(carried, then: statement, parameters)
             }
         } catch {
             errorCount += 1
             carried.outcome = .failure(error)
             throw error
         }
-        carried.outcome = outcomes[0] ?? .failure(.connectionLost("not sent"))
+        carried.outcome = outcomes.0 ?? .failure(.connectionLost("not sent"))
         if case .failure = carried.outcome { errorCount += 1 }
-        guard let outcome = outcomes[1] else { return try query(statement, parameters) }
+        guard let outcome = outcomes.1 else { return try query(statement, parameters) }
         if case .failure = outcome { errorCount += 1 }
         return try outcome.get()
     }
 
-    private func runPipelined(_ calls: [(Statement, [String?])]) throws(PostgresError) -> [Result<PostgresResult, PostgresError>?] {
+    private func runPipelined(_ carried: QueuedQuery, then statement: Statement, _ parameters: [String?]) throws(PostgresError)
+        -> (Result<PostgresResult, PostgresError>?, Result<PostgresResult, PostgresError>?)
+    {
         let connection = try connected()
-        for (statement, _) in calls where !preparedNames.contains(statement.name) {
-            try connection.prepare(name: statement.name, sql: statement.sql)
-            preparedNames.insert(statement.name)
-        }
-        let outcomes = try connection.executePipelined(calls.map { (name: $0.0.name, parameters: $0.1) })
+        try prepareIfNeeded(carried.statement, on: connection)
+        try prepareIfNeeded(statement, on: connection)
+        let outcomes = try connection.executePipelined(
+            carried.statement, carried.parameters, then: statement, parameters)
         // A backend the server terminated answers with its FATAL error in place of a result:
         // that is the connection failing, to be replaced and retried, not the statement.
-        for case .failure(let error)? in outcomes where error.isConnectionProblem { throw error }
+        if case .failure(let error)? = outcomes.0, error.isConnectionProblem { throw error }
+        if case .failure(let error)? = outcomes.1, error.isConnectionProblem { throw error }
         return outcomes
     }
 
@@ -149,11 +151,8 @@ public final class Database {
 
     private func run(_ statement: Statement, _ parameters: [String?]) throws(PostgresError) -> PostgresResult {
         let connection = try connected()
-        if !preparedNames.contains(statement.name) {
-            try connection.prepare(name: statement.name, sql: statement.sql)
-            preparedNames.insert(statement.name)
-        }
-        return try connection.execute(prepared: statement.name, parameters: parameters)
+        try prepareIfNeeded(statement, on: connection)
+        return try connection.execute(prepared: statement, parameters: parameters)
     }
 
     private func connected() throws(PostgresError) -> PostgresConnection {
@@ -164,13 +163,22 @@ public final class Database {
                 url: configuration.url, connectTimeout: configuration.connectTimeout,
                 statementTimeoutMilliseconds: configuration.statementTimeoutMilliseconds)
             connection = fresh
-            preparedNames = []
+            prepared = []
             nextAttempt = nil
             return fresh
         } catch {
             nextAttempt = ContinuousClock.now + configuration.retryDelay
             throw error
         }
+    }
+
+    private func prepareIfNeeded(_ statement: Statement, on connection: PostgresConnection) throws(PostgresError) {
+        if statement.number < prepared.count && prepared[statement.number] { return }
+        try connection.prepare(statement)
+        if statement.number >= prepared.count {
+            prepared.append(contentsOf: repeatElement(false, count: statement.number + 1 - prepared.count))
+        }
+        prepared[statement.number] = true
     }
 
     /// Forgets a connection after a connection problem; the next statement opens a new one.

@@ -63,56 +63,70 @@ public final class PostgresConnection {
         return poll(&socket, 1, 0) == 0
     }
 
-    /// Prepares `sql` under `name` on this connection.
-    public func prepare(name: String, sql: String) throws(PostgresError) {
-        let result = PQprepare(handle, name, sql, 0, nil)
+    /// Prepares `statement` on this connection.
+    public func prepare(_ statement: Statement) throws(PostgresError) {
+        let result = PQprepare(handle, statement.name, statement.sql, 0, nil)
         _ = try check(result)
     }
 
-    /// Runs the statement prepared as `name` with text parameters (nil is SQL NULL).
-    public func execute(prepared name: String, parameters: [String?]) throws(PostgresError) -> PostgresResult {
+    /// Runs `statement`, prepared before, with text parameters (nil is SQL NULL).
+    public func execute(prepared statement: Statement, parameters: [String?]) throws(PostgresError) -> PostgresResult {
         try validate(parameters)
-        let result = withOptionalCStrings(parameters) { pointers in
-            PQexecPrepared(handle, name, Int32(parameters.count), pointers, nil, nil, 0)
+        let result = statement.cName.withUnsafeBufferPointer { name in
+            withOptionalCStrings(parameters) { pointers in
+                PQexecPrepared(handle, name.baseAddress, Int32(parameters.count), pointers, nil, nil, 0)
+            }
         }
         return try check(result)
     }
 
-    /// Runs prepared statements in one round trip (libpq pipeline mode, one sync), as one implicit
-    /// transaction. Each gets its result or its error; nil means it was skipped because an earlier
-    /// one failed. A broken connection throws.
-    public func executePipelined(_ calls: [(name: String, parameters: [String?])]) throws(PostgresError) -> [Result<PostgresResult, PostgresError>?] {
-        for call in calls { try validate(call.parameters) }
+    /// Runs two prepared statements in one round trip (libpq pipeline mode, one sync), as one
+    /// implicit transaction. Each gets its result or its error; nil means it was skipped because
+    /// the first one failed. A broken connection throws. Two, not a list: the arrays of calls and
+    /// outcomes cost an authenticated read four allocations.
+    public func executePipelined(
+        _ first: Statement, _ firstParameters: [String?], then second: Statement, _ secondParameters: [String?]
+    ) throws(PostgresError) -> (Result<PostgresResult, PostgresError>?, Result<PostgresResult, PostgresError>?) {
+        try validate(firstParameters)
+        try validate(secondParameters)
         guard PQenterPipelineMode(handle) == 1 else { throw .connectionLost(Self.errorMessage(handle)) }
-        for call in calls {
-            let sent = withOptionalCStrings(call.parameters) { pointers in
-                PQsendQueryPrepared(handle, call.name, Int32(call.parameters.count), pointers, nil, nil, 0)
-            }
-            guard sent == 1 else { throw .connectionLost(Self.errorMessage(handle)) }
-        }
+        try send(first, firstParameters)
+        try send(second, secondParameters)
         guard PQpipelineSync(handle) == 1 else { throw .connectionLost(Self.errorMessage(handle)) }
-        var outcomes: [Result<PostgresResult, PostgresError>?] = []
-        for _ in calls {
-            guard let result = PQgetResult(handle) else { throw .connectionLost(Self.errorMessage(handle)) }
-            if PQresultStatus(result) == PGRES_PIPELINE_ABORTED {
-                PQclear(result)
-                outcomes.append(nil)
-            } else {
-                do throws(PostgresError) {
-                    outcomes.append(.success(try check(result)))
-                } catch {
-                    if case .connectionLost = error { throw error }
-                    outcomes.append(.failure(error))
-                }
-            }
-            // Each statement's results end with a null.
-            while let extra = PQgetResult(handle) { PQclear(extra) }
-        }
+        let outcomes = (try pipelinedOutcome(), try pipelinedOutcome())
         guard let sync = PQgetResult(handle) else { throw .connectionLost(Self.errorMessage(handle)) }
         let synced = PQresultStatus(sync) == PGRES_PIPELINE_SYNC
         PQclear(sync)
         guard synced, PQexitPipelineMode(handle) == 1 else { throw .connectionLost(Self.errorMessage(handle)) }
         return outcomes
+    }
+
+    private func send(_ statement: Statement, _ parameters: [String?]) throws(PostgresError) {
+        let sent = statement.cName.withUnsafeBufferPointer { name in
+            withOptionalCStrings(parameters) { pointers in
+                PQsendQueryPrepared(handle, name.baseAddress, Int32(parameters.count), pointers, nil, nil, 0)
+            }
+        }
+        guard sent == 1 else { throw .connectionLost(Self.errorMessage(handle)) }
+    }
+
+    /// The next statement's outcome in the pipeline: nil when it was skipped (an earlier one failed).
+    private func pipelinedOutcome() throws(PostgresError) -> Result<PostgresResult, PostgresError>? {
+        guard let result = PQgetResult(handle) else { throw .connectionLost(Self.errorMessage(handle)) }
+        var outcome: Result<PostgresResult, PostgresError>?
+        if PQresultStatus(result) == PGRES_PIPELINE_ABORTED {
+            PQclear(result)
+        } else {
+            do throws(PostgresError) {
+                outcome = .success(try check(result))
+            } catch {
+                if case .connectionLost = error { throw error }
+                outcome = .failure(error)
+            }
+        }
+        // Each statement's results end with a null.
+        while let extra = PQgetResult(handle) { PQclear(extra) }
+        return outcome
     }
 
     /// Runs one parameterised statement without preparing it.
@@ -269,29 +283,32 @@ private func withCStrings<Result>(_ strings: [String], _ body: (UnsafePointer<Un
     return pointers.map { UnsafePointer($0) }.withUnsafeBufferPointer { body($0.baseAddress!) }
 }
 
-/// Parameters as C strings in one allocation (nil stays a null pointer, SQL NULL): a `strdup` per
-/// parameter and two arrays of pointers cost ~8k instructions for a pipelined pair of statements.
+/// Parameters as C strings in one buffer, on the stack when small (nil stays a null pointer, SQL
+/// NULL): a `strdup` per parameter and two arrays of pointers cost ~8k instructions for a
+/// pipelined pair of statements, and a heap buffer per statement two allocations more.
 private func withOptionalCStrings<Result>(_ strings: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> Result) -> Result {
+    if strings.isEmpty { return body(nil) }
     let size = strings.reduce(0) { $0 + ($1?.utf8.count ?? -1) + 1 }
     let pointerSize = MemoryLayout<UnsafePointer<CChar>?>.stride
-    let storage = UnsafeMutableRawPointer.allocate(byteCount: strings.count * pointerSize + size, alignment: MemoryLayout<UnsafePointer<CChar>?>.alignment)
-    defer { storage.deallocate() }
-    let pointers = storage.bindMemory(to: UnsafePointer<CChar>?.self, capacity: strings.count)
-    var text = storage + strings.count * pointerSize
-    for (index, string) in strings.enumerated() {
-        guard var string else {
-            pointers[index] = nil
-            continue
+    return withUnsafeTemporaryAllocation(byteCount: strings.count * pointerSize + size, alignment: MemoryLayout<UnsafePointer<CChar>?>.alignment) { buffer in
+        let storage = buffer.baseAddress!
+        let pointers = storage.bindMemory(to: UnsafePointer<CChar>?.self, capacity: strings.count)
+        var text = storage + strings.count * pointerSize
+        for (index, string) in strings.enumerated() {
+            guard var string else {
+                pointers[index] = nil
+                continue
+            }
+            let count = string.withUTF8 { bytes in
+                if let base = bytes.baseAddress { text.copyMemory(from: base, byteCount: bytes.count) }
+                return bytes.count
+            }
+            text.storeBytes(of: 0, toByteOffset: count, as: UInt8.self)
+            pointers[index] = UnsafePointer(text.bindMemory(to: CChar.self, capacity: count + 1))
+            text += count + 1
         }
-        let count = string.withUTF8 { bytes in
-            if let base = bytes.baseAddress { text.copyMemory(from: base, byteCount: bytes.count) }
-            return bytes.count
-        }
-        text.storeBytes(of: 0, toByteOffset: count, as: UInt8.self)
-        pointers[index] = UnsafePointer(text.bindMemory(to: CChar.self, capacity: count + 1))
-        text += count + 1
+        return body(UnsafePointer(pointers))
     }
-    return body(strings.isEmpty ? nil : UnsafePointer(pointers))
 }
 
 extension String {

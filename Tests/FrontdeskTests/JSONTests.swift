@@ -1,4 +1,4 @@
-import HTTPCore
+@testable import HTTPCore
 import Testing
 
 @Suite("JSON parsing and writing")
@@ -71,5 +71,28 @@ struct JSONTests {
         }
         #expect(String(decoding: json.bytes, as: UTF8.self)
             == #"[0,-7,9223372036854775807,-9223372036854775808,18446744073709551615,-128,"plain ascii, no escapes"]"#)
+    }
+
+    @Test("the eight-bytes-at-a-time escape check agrees with the byte rule for every byte at every place")
+    func escapeCheck() {
+        func byteRule(_ bytes: [UInt8]) -> Bool {
+            bytes.contains { $0 < 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+        }
+        var disagreements: [String] = []
+        for length in [1, 7, 8, 9, 16, 27] {
+            for position in 0..<length {
+                for value in 0...255 {
+                    // Around the byte: UTF-8 continuation bytes (>= 0x80) and plain letters, so that
+                    // borrows from one byte into the next cannot hide or invent a match.
+                    var bytes = [UInt8](repeating: position % 2 == 0 ? 0xA9 : UInt8(ascii: "a"), count: length)
+                    bytes[position] = UInt8(value)
+                    let fast = bytes.withUnsafeBufferPointer { JSONWriter.needsEscaping($0) }
+                    if fast != byteRule(bytes) { disagreements.append("length \(length), byte \(value) at \(position)") }
+                }
+            }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(5))")
+        #expect(!Array("2026-11-23T23:25:33.353900Z".utf8).withUnsafeBufferPointer { JSONWriter.needsEscaping($0) })
+        #expect(Array("an ordinary name with a \" late".utf8).withUnsafeBufferPointer { JSONWriter.needsEscaping($0) })
     }
 }

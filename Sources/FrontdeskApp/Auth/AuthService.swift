@@ -124,20 +124,7 @@ public struct AuthService {
         } catch {
             return Authentication(failure: error)
         }
-        let pending = sessions.queueAccessState(userID: claims.userID, sessionID: claims.sessionID)
-        return Authentication(
-            claimedCaller: Caller(id: claims.userID, role: claims.role),
-            check: {
-                switch try pending.resolve() {
-                case .granted(let caller):
-                    return Principal(caller: caller, tokenID: claims.tokenID, sessionID: claims.sessionID, tokenExpiresAt: claims.expiresAt)
-                case .revoked:
-                    throw DomainError.unauthenticated(.revoked)
-                case .accountUnavailable:
-                    throw DomainError.unauthenticated(.accountUnavailable)
-                }
-            },
-            cancel: pending.cancel)
+        return Authentication(claims: claims, pending: sessions.queueAccessState(userID: claims.userID, sessionID: claims.sessionID))
     }
 
     private func pair(for user: User, sessionID: Int64, refreshToken: RefreshToken) throws -> TokenPair {

@@ -90,16 +90,26 @@ public struct PostgresSessionRepository: SessionRepository {
         FROM users WHERE id = $1 AND deleted_at IS NULL
         """)
 
-    public func queueAccessState(userID: Int64, sessionID: Int64) -> PendingAccessState {
-        let queued = database.queue(Self.accessStatement, [String(userID), String(sessionID)])
-        return PendingAccessState(resolve: { try Self.accessState(queued.result(), userID: userID) }, cancel: queued.cancel)
+    public func queueAccessState(userID: Int64, sessionID: Int64) -> any PendingAccessState {
+        QueuedAccessState(query: database.queue(Self.accessStatement, [String(userID), String(sessionID)]), userID: userID)
     }
 
-    private static func accessState(_ result: PostgresResult, userID: Int64) -> AccessState {
-        guard result.rowCount == 1 else { return .accountUnavailable }
-        if result.boolean(row: 0, column: 2) ?? true { return .revoked }
-        guard result.boolean(row: 0, column: 1) ?? false else { return .accountUnavailable }
-        return .granted(Caller(id: userID, role: Role(rawValue: result.string(row: 0, column: 0) ?? "") ?? .user))
+    /// The queued access statement and whose it is: two words, held inline by the existential.
+    private struct QueuedAccessState: PendingAccessState {
+        let query: QueuedQuery
+        let userID: Int64
+
+        func resolve() throws -> AccessState {
+            let result = try query.result()
+            guard result.rowCount == 1 else { return .accountUnavailable }
+            if result.boolean(row: 0, column: 2) ?? true { return .revoked }
+            guard result.boolean(row: 0, column: 1) ?? false else { return .accountUnavailable }
+            return .granted(Caller(id: userID, role: Role(rawValue: result.string(row: 0, column: 0) ?? "") ?? .user))
+        }
+
+        func cancel() {
+            query.cancel()
+        }
     }
 
     private static let pruneStatement = Statement("sessions_prune", """

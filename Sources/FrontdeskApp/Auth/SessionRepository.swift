@@ -16,7 +16,7 @@ public protocol SessionRepository {
     func revokeOtherSessions(userID: Int64, keeping: Int64) throws
     /// What an access token for `userID` and its session finds now, asked with the next read the
     /// worker makes (one round trip for both), or alone when resolved first.
-    func queueAccessState(userID: Int64, sessionID: Int64) -> PendingAccessState
+    func queueAccessState(userID: Int64, sessionID: Int64) -> any PendingAccessState
     /// Deletes a bounded batch of expired refresh tokens.
     func pruneExpired() throws
 }

@@ -10,7 +10,11 @@ enum ResourceResponses {
     ) -> Response {
         var json = JSONWriter()
         write(&json)
-        return .json(status, json.bytes, headers: headers + [HeaderField("ETag", EntityTag.make(version: version))])
+        // Appended to the response's own list, which has room for it: `headers + [etag]` made
+        // two arrays more per response.
+        var response = Response.json(status, json.bytes, headers: headers)
+        response.headers.append(HeaderField("ETag", EntityTag.make(version: version)))
+        return response
     }
 
     /// 201 with the representation and `Location: path`.
