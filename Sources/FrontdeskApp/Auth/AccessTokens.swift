@@ -76,6 +76,11 @@ public struct AccessTokens: Sendable {
     /// checks that do not depend on the time (format, header, signature, issuer, audience, claim
     /// types) is remembered per token; the time checks run on every call.
     public func verify(_ token: String, now: Int64) throws(DomainError) -> AccessTokenClaims {
+        try verify(token[...], now: now)
+    }
+
+    /// The same for a token that is a slice of a longer string (the `Authorization` value).
+    public func verify(_ token: Substring, now: Int64) throws(DomainError) -> AccessTokenClaims {
         let claims: AccessTokenClaims
         if let remembered = verified.claims(for: token) {
             claims = remembered
@@ -88,7 +93,7 @@ public struct AccessTokens: Sendable {
         return claims
     }
 
-    private func verifySignatureAndClaims(_ token: String) throws(DomainError) -> AccessTokenClaims {
+    private func verifySignatureAndClaims(_ token: Substring) throws(DomainError) -> AccessTokenClaims {
         guard token.utf8.count <= Self.maxLength else { throw .unauthenticated(.malformedToken) }
         let parts = token.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         guard parts.count == 3,

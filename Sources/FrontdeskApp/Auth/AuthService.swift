@@ -117,7 +117,7 @@ public struct AuthService {
     /// The authentication of a bearer token: its signature and claims are checked now; that the
     /// token and its session are not revoked and the user is live and active is checked on first
     /// need (the query goes out with the next read), every time, never remembered.
-    public func authenticate(bearerToken: String) -> Authentication {
+    public func authenticate(bearerToken: Substring) -> Authentication {
         let claims: AccessTokenClaims
         do {
             claims = try tokens.verify(bearerToken, now: now())
