@@ -20,6 +20,12 @@ struct CGIRequestBuilder {
     /// Reads one entry, a C string; one without `=` is skipped. Only the values of entries the
     /// application reads are measured and decoded.
     mutating func add(entry: UnsafePointer<CChar>) {
+        // Every entry read starts with H, R, Q or C; the others (SCRIPT_*, SERVER_*, DOCUMENT_*,
+        // GATEWAY_INTERFACE: about half of what nginx sends) are skipped before looking for "=".
+        switch UInt8(bitPattern: entry.pointee) {
+        case UInt8(ascii: "H"), UInt8(ascii: "R"), UInt8(ascii: "Q"), UInt8(ascii: "C"): break
+        default: return
+        }
         guard let equalsSign = strchr(entry, Int32(UInt8(ascii: "="))) else { return }
         let name = UnsafeRawBufferPointer(start: entry, count: entry.distance(to: equalsSign))
         let valueStart = UnsafePointer(equalsSign + 1)
