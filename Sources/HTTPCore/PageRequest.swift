@@ -46,18 +46,20 @@ public struct PageRequest: Sendable, Equatable {
 
     /// The opaque cursor that continues after `id`.
     public static func encodeCursor(afterID id: Int64) -> String {
-        Data("id:\(id)".utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        Data("id:\(id)".utf8).base64URLEncoded()
     }
 
-    /// The id inside a cursor, or nil when it is not one of ours.
+    /// The id inside a cursor, or nil when it is not one of ours. Accepts what it always has:
+    /// base64url or plain base64, padded or not. The alphabet is mapped byte by byte: Foundation's
+    /// `replacingOccurrences` (here and in `encodeCursor`) cost a list request ~80k instructions,
+    /// a fifth of the whole (callgrind).
     public static func decodeCursor(_ cursor: String) -> Int64? {
         guard cursor.utf8.count <= 64 else { return nil }
-        var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.utf8.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8),
+        var base64 = cursor.utf8.map { byte in
+            byte == UInt8(ascii: "-") ? UInt8(ascii: "+") : byte == UInt8(ascii: "_") ? UInt8(ascii: "/") : byte
+        }
+        base64 += repeatElement(UInt8(ascii: "="), count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: Data(base64)), let text = String(data: data, encoding: .utf8),
             text.hasPrefix("id:"), let id = Int64(text.dropFirst(3)), id > 0
         else { return nil }
         return id

@@ -2,20 +2,34 @@
 public struct QueryParameters: Sendable {
     private var values: [String: String]
 
-    /// Decodes `a=1&b=two%20words`; `+` stands for a space.
+    /// Decodes `a=1&b=two%20words`; `+` stands for a space. Split on the bytes `&` and `=` (as
+    /// WHATWG URL parsing does): split as Characters, the query of a list request cost ~20k
+    /// instructions (callgrind), and a combining mark after `&` hid the separator.
     public init(parsing query: String) throws(APIError) {
         var values: [String: String] = [:]
         var errors: [FieldError] = []
-        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = Self.decode(parts[0]), let value = Self.decode(parts.count > 1 ? parts[1] : "") else {
-                errors.append(FieldError(field: String(parts[0]), message: "is not correctly percent-encoded"))
-                continue
+        var query = query
+        query.withUTF8 { bytes in
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count && bytes[end] != UInt8(ascii: "&") { end += 1 }
+                if end > start {
+                    let pair = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                    let equals = pair.firstIndex(of: UInt8(ascii: "=")) ?? pair.count
+                    let rawName = UnsafeBufferPointer(rebasing: pair[..<equals])
+                    let rawValue = UnsafeBufferPointer(rebasing: pair[min(equals + 1, pair.count)...])
+                    if let name = Self.decode(rawName), let value = Self.decode(rawValue) {
+                        if values[name] != nil {
+                            errors.append(FieldError(field: name, message: "appears more than once"))
+                        }
+                        values[name] = value
+                    } else {
+                        errors.append(FieldError(field: String(decoding: rawName, as: UTF8.self), message: "is not correctly percent-encoded"))
+                    }
+                }
+                start = end + 1
             }
-            if values[name] != nil {
-                errors.append(FieldError(field: name, message: "appears more than once"))
-            }
-            values[name] = value
         }
         if !errors.isEmpty { throw .badQuery(errors) }
         self.values = values
@@ -39,17 +53,21 @@ public struct QueryParameters: Sendable {
 
     /// Percent-encodes everything but RFC 3986's unreserved characters.
     static func encode(_ text: String) -> String {
-        var encoded = ""
+        let hexDigits: StaticString = "0123456789ABCDEF"
+        var encoded: [UInt8] = []
+        encoded.reserveCapacity(text.utf8.count)
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                encoded.unicodeScalars.append(Unicode.Scalar(byte))
+                encoded.append(byte)
             default:
-                encoded += "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 0x0F, radix: 16, uppercase: true)
+                encoded.append(UInt8(ascii: "%"))
+                encoded.append(hexDigits.utf8Start[Int(byte >> 4)])
+                encoded.append(hexDigits.utf8Start[Int(byte & 0x0F)])
             }
         }
-        return encoded
+        return String(decoding: encoded, as: UTF8.self)
     }
 
     /// Throws a 400 naming every parameter that is not in `allowed`.
@@ -61,10 +79,10 @@ public struct QueryParameters: Sendable {
     }
 
     /// Percent-decodes one component; nil for a bad escape, invalid UTF-8 or a NUL byte.
-    static func decode(_ component: Substring) -> String? {
+    static func decode(_ component: UnsafeBufferPointer<UInt8>) -> String? {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(component.utf8.count)
-        var iterator = component.utf8.makeIterator()
+        bytes.reserveCapacity(component.count)
+        var iterator = component.makeIterator()
         while let byte = iterator.next() {
             switch byte {
             case UInt8(ascii: "+"):

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPCore
 import Testing
 
@@ -9,6 +10,23 @@ struct QueryAndPagingTests {
         #expect(query["q"] == "Ada Lövelace")
         #expect(query["limit"] == "2")
         #expect(query["empty"] == "")
+    }
+
+    @Test("pairs split on the bytes & and =: empty pairs skipped, the value keeps later =, a combining mark does not hide &")
+    func splitting() throws {
+        let query = try QueryParameters(parsing: "&a=b=c&&flag&=x&e=&\u{301}z=2&")
+        #expect(query["a"] == "b=c")
+        #expect(query["flag"] == "")
+        #expect(query[""] == "x")
+        #expect(query["e"] == "")
+        #expect(query["\u{301}z"] == "2")
+        #expect(query.names.count == 5)
+        do {
+            _ = try QueryParameters(parsing: "ok=1&q%zz=1&ok=2")
+            Issue.record("a bad escape and a repeat were accepted")
+        } catch {
+            #expect(error.fieldErrors.map(\.field) == ["q%zz", "ok"])
+        }
     }
 
     @Test("repeated, badly encoded and NUL parameters are 400", arguments: ["a=1&a=2", "q=%zz", "q=%", "q=%00", "q=%FF"])
@@ -27,6 +45,26 @@ struct QueryAndPagingTests {
         #expect(try PageRequest(query: QueryParameters(parsing: "")) == PageRequest(limit: 20, afterID: 0))
         for bad in ["limit=0", "limit=101", "limit=x", "cursor=%21"] {
             #expect(throws: APIError.self) { try PageRequest(query: QueryParameters(parsing: bad)) }
+        }
+    }
+
+    @Test("cursors are the same strings as before the byte-wise encoder, and the old forms still decode")
+    func cursorCompatibility() {
+        // The encoding the API has always issued, through Foundation's string replacement.
+        func issuedBefore(_ id: Int64) -> String {
+            Data("id:\(id)".utf8).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        }
+        for id: Int64 in [1, 9, 62, 63, 999, 123_456, 4_000_000_000, Int64.max] {
+            #expect(PageRequest.encodeCursor(afterID: id) == issuedBefore(id))
+            #expect(PageRequest.decodeCursor(issuedBefore(id)) == id)
+            // Padded, and in the plain base64 alphabet: accepted before, accepted now.
+            let padded = Data("id:\(id)".utf8).base64EncodedString()
+            #expect(PageRequest.decodeCursor(padded) == id)
+        }
+        #expect(PageRequest.decodeCursor("aWQ6KzU") == 5)  // "id:+5", as Int64("+5") always read it
+        for foreign in ["", "=", "aWQ6", "aWQ6MA", "aWQ6MS4w", "aWQ6\u{e9}", "a-b_c", String(repeating: "A", count: 65)] {
+            #expect(PageRequest.decodeCursor(foreign) == nil, "\(foreign)")
         }
     }
 

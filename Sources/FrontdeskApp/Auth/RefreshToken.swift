@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HTTPCore
 
 /// An opaque refresh token: 256 random bits, base64url-encoded. Only its SHA-256 is stored, so a
 /// copy of the database does not hand out sessions.
