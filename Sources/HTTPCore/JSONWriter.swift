@@ -135,7 +135,7 @@ public struct JSONWriter {
         withDecimalDigits(of: value) { bytes.append(contentsOf: $0) }
     }
 
-    /// Whether any byte is a control character, DEL, `"` or `\\`. Eight bytes at a time (the
+    /// Whether any byte is a control character, DEL, `"` or `\`. Eight bytes at a time (the
     /// classic "has a zero byte" and "has a byte less than n" word tests, exact as yes/no answers
     /// for n <= 128): byte by byte, the check cost ~350 instructions for a 27-byte timestamp.
     static func needsEscaping(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
