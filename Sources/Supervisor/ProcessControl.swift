@@ -36,7 +36,17 @@ enum ProcessControl {
     }
 
     /// Starts `path` with `arguments`, sharing our fd 0 (the listening socket), with its stdout
-    /// and stderr on `outputDescriptor`, every signal at its default and none blocked.
+    /// and stderr on `outputDescriptor`, every signal at its default and none blocked, in a
+    /// session of its own.
+    ///
+    /// Its own session, as spawn-fcgi gives each child it forks: with the kernel's autogroup
+    /// scheduling (`kernel.sched_autogroup_enabled`, on by default in Debian's kernels) every
+    /// session is one group that gets one share of the CPU, and each PostgreSQL backend is a
+    /// session of its own. A pool sharing the supervisor's session had one share for all its
+    /// workers against one per backend and one for nginx: when the cores were busy its workers
+    /// were preempted about once per request (1.3 involuntary switches per authenticated read,
+    /// against 0.24 with a session each; bench/README.md). The supervisor signals each worker
+    /// itself, so nothing relies on the process group.
     static func spawn(path: String, arguments: [String], extraEnvironment: [String: String], outputDescriptor: Int32) throws(Failure) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -53,7 +63,7 @@ enum ProcessControl {
         var all = sigset_t()
         sigfillset(&all)
         posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) | frontdesk_spawn_setsid())
 
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
