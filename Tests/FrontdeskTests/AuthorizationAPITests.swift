@@ -99,6 +99,27 @@ struct AuthorizationAPITests: OnTestStack {
         #expect(login.status == 401)
     }
 
+    // The check reads the session's copy of its user's role and state (sql/0005_session_access.sql).
+    @Test("a session follows its user's deletion and restore at once, and copies the user's state whatever its INSERT says")
+    func sessionFollowsItsUser() throws {
+        let iris = try TestAccount.register(app, "iris", unique: unique)
+        let admin = try TestAccount.admin(app, database, unique: unique)
+        let irisPath = "/api/v1/users/\(iris.id)"
+        #expect(send("DELETE", irisPath, as: admin).status == 204)
+        #expect(send("GET", "/api/v1/users/me", as: iris).json["code"].stringValue == "auth.account_unavailable")
+        #expect(send("POST", irisPath + "/restore", as: admin).status == 200)
+        #expect(send("GET", "/api/v1/users/me", as: iris).status == 200, "the restore gives the live session its access back")
+        let inserted = try database.execute(
+            "INSERT INTO sessions (user_id, user_role, user_can_act) VALUES ($1, 'admin', false) RETURNING user_role, user_can_act",
+            [String(iris.id)])
+        #expect(inserted.string(row: 0, column: 0) == "user")
+        #expect(inserted.boolean(row: 0, column: 1) == true)
+        // A session that was logged out stays refused as revoked, whatever its account does next.
+        #expect(send("POST", "/api/v1/auth/logout", as: iris).status == 204)
+        #expect(send("DELETE", irisPath, as: admin).status == 204)
+        #expect(send("GET", "/api/v1/users/me", as: iris).json["code"].stringValue == "auth.revoked")
+    }
+
     @Test("a demoted admin loses admin rights with the next request")
     func demotion() throws {
         let first = try TestAccount.admin(app, database, unique: unique)

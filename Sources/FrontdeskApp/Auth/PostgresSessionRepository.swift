@@ -75,21 +75,16 @@ public struct PostgresSessionRepository: SessionRepository {
     }
 
     // One statement per authenticated request, queued to go out with the handler's first read:
-    // the user's current role and state, and whether the token's session is live. Only what the
-    // check needs: a handler that wants the caller's row reads it (GET /users/me does, in the
-    // same round trip), and the columns nobody read cost a by-id request ~7k instructions
-    // (callgrind). Every access token names its session and logout revokes it, so no per-token
-    // denylist is needed: the one this statement used to consult (revoked_access_tokens, filled by
-    // logout) could never refuse a token the session check lets through, and looking it up cost
-    // PostgreSQL ~6 us per authenticated request (pgbench, this statement with and without it).
-    // The table stays, unused, so that workers of an older release keep working during a rolling
-    // upgrade. The session is found by its id alone, then compared: with `user_id = $1` in the
-    // subquery's WHERE the planner may scan the user's live sessions by `sessions_user_live_idx`
-    // and filter on the id, and did on the bench database, whose statistics saw one session a user.
-    private static let accessStatement = Statement("sessions_access_caller", """
-        SELECT role, active,
-            NOT coalesce((SELECT s.user_id = $1 AND s.revoked_at IS NULL FROM sessions s WHERE s.id = $2), false)
-        FROM users WHERE id = $1 AND deleted_at IS NULL
+    // the token's session, which carries its user's current role and whether the account may act
+    // (kept in step by triggers, sql/0005_session_access.sql). Reading the user's row as well cost
+    // PostgreSQL ~6-7 us per authenticated request (pgbench, bench/README.md). Only what the check
+    // needs: a handler that wants the caller's row reads it (GET /users/me does, in the same round
+    // trip). Every access token names its session and logout revokes it, so no per-token denylist
+    // is consulted (revoked_access_tokens stays, unused, for workers of an older release). The
+    // session is found by its id alone and its user compared in the select list: with
+    // `user_id = $1` in the WHERE the planner may scan the user's sessions instead.
+    private static let accessStatement = Statement("sessions_access_state", """
+        SELECT user_id = $1 AND revoked_at IS NULL, user_can_act, user_role FROM sessions WHERE id = $2
         """)
 
     public func queueAccessState(userID: Int64, sessionID: Int64) -> any PendingAccessState {
@@ -101,12 +96,14 @@ public struct PostgresSessionRepository: SessionRepository {
         let query: QueuedQuery
         let userID: Int64
 
+        /// A session that is gone, revoked or someone else's refuses the token whatever the
+        /// account's state; a live one grants access as its user's current role, if the account
+        /// may act.
         func resolve() throws -> AccessState {
             let result = try query.result()
-            guard result.rowCount == 1 else { return .accountUnavailable }
-            if result.boolean(row: 0, column: 2) ?? true { return .revoked }
-            guard result.boolean(row: 0, column: 1) ?? false else { return .accountUnavailable }
-            return .granted(Caller(id: userID, role: Role(rawValue: result.string(row: 0, column: 0) ?? "") ?? .user))
+            guard result.rowCount == 1, result.boolean(row: 0, column: 0) == true else { return .revoked }
+            guard result.boolean(row: 0, column: 1) == true else { return .accountUnavailable }
+            return .granted(Caller(id: userID, role: Role(rawValue: result.string(row: 0, column: 2) ?? "") ?? .user))
         }
 
         func cancel() {
