@@ -1,9 +1,9 @@
 -- Every session carries its user's role and whether the account may act (active, not deleted),
 -- so that the access check of an authenticated request reads one row, the token's session,
--- instead of the session and the user's row: ~6-7 us of PostgreSQL's CPU per authenticated
--- request (bench/README.md). Triggers keep the copy in step, in the transaction that changes the
--- user, so a deactivation, a deletion, a restore or a role change takes effect at once, as when
--- the check read the user's row itself. Workers of an earlier release read the user's row and
+-- instead of the session and the user's row: 1-6 us less of PostgreSQL's CPU per authenticated
+-- request (pgbench, bench/README.md). Triggers keep the copy in step, in the transaction that
+-- changes the user, so a deactivation, a deletion, a restore or a role change takes effect at
+-- once, as when the check read the user's row itself. Workers of an earlier release read the user's row and
 -- insert sessions without these columns; both keep working.
 
 ALTER TABLE sessions

@@ -44,7 +44,7 @@ enum ProcessControl {
     /// session is one group that gets one share of the CPU, and each PostgreSQL backend is a
     /// session of its own. A pool sharing the supervisor's session had one share for all its
     /// workers against one per backend and one for nginx: when the cores were busy its workers
-    /// were preempted about once per request (1.3 involuntary switches per authenticated read,
+    /// were preempted about once per request (1.0-1.3 involuntary switches per authenticated read,
     /// against 0.24 with a session each; bench/README.md). The supervisor signals each worker
     /// itself, so nothing relies on the process group.
     static func spawn(path: String, arguments: [String], extraEnvironment: [String: String], outputDescriptor: Int32) throws(Failure) -> pid_t {

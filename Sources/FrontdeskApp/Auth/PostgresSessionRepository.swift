@@ -77,7 +77,7 @@ public struct PostgresSessionRepository: SessionRepository {
     // One statement per authenticated request, queued to go out with the handler's first read:
     // the token's session, which carries its user's current role and whether the account may act
     // (kept in step by triggers, sql/0005_session_access.sql). Reading the user's row as well cost
-    // PostgreSQL ~6-7 us per authenticated request (pgbench, bench/README.md). Only what the check
+    // PostgreSQL 1-6 us more per authenticated request (pgbench, bench/README.md). Only what the check
     // needs: a handler that wants the caller's row reads it (GET /users/me does, in the same round
     // trip). Every access token names its session and logout revokes it, so no per-token denylist
     // is consulted (revoked_access_tokens stays, unused, for workers of an older release). The
