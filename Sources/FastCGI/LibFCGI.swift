@@ -151,7 +151,16 @@ public final class FastCGIConnection {
     }
 
     /// Completes the current request and releases its connection.
+    ///
+    /// When the request was read to its end, the connection is closed at once. Otherwise libfcgi
+    /// closes it gracefully: it shuts down its side and reads until nginx closes (up to 2 s), so
+    /// that a body left unread cannot reset the connection before nginx has the response. After
+    /// a whole request nothing more can come, and that wait only kept the worker from its next
+    /// request until nginx had run (`FCGX_Detach` makes `FCGX_Finish_r` skip it).
     public func finish() {
+        if FCGX_HasSeenEOF(request.pointee.in) == EOF {
+            FCGX_Detach(request)
+        }
         FCGX_Finish_r(request)
     }
 

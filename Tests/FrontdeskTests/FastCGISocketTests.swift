@@ -76,6 +76,22 @@ struct FastCGISocketTests {
         #expect(small.status == 422)
     }
 
+    @Test("a request read to its end is closed at once, without waiting for the web server to close")
+    func closesAtOnce() throws {
+        let worker = try WorkerProcess()
+        let first = try worker.client.connect()
+        defer { close(first) }
+        worker.client.write(first, FastCGITestClient.beginning(params: Self.params("GET", "/api/v1/health")) + FastCGITestClient.stdin([]))
+        #expect(worker.client.read(first).status == 200)
+        // The first connection stays open here. libfcgi's graceful close would have the worker
+        // read it until it closed, up to 2 s, before taking the next request.
+        let started = Date()
+        #expect(try worker.client.send(params: Self.params("GET", "/api/v1/health")).status == 200)
+        #expect(Date().timeIntervalSince(started) < 1)
+        var byte: UInt8 = 0
+        #expect(recv(first, &byte, 1, 0) == 0, "the worker closed its end")
+    }
+
     @Test("a client that disconnects mid-request does not crash or wedge the worker")
     func disconnect() throws {
         let worker = try WorkerProcess()

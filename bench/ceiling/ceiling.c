@@ -84,6 +84,11 @@ int main(void) {
         } else {
             reply(&request, "404 Not Found", "{\"status\":404}", 14);
         }
+        /* As Frontdesk does (FastCGIConnection.finish): a request read to its end is closed at
+         * once, without libfcgi's graceful close (shut down, then read until nginx closes). */
+        char rest[64];
+        while (FCGX_GetStr(rest, sizeof rest, request.in) > 0) {}
+        if (FCGX_HasSeenEOF(request.in)) FCGX_Detach(&request);
         FCGX_Finish_r(&request);
     }
     PQfinish(db);
