@@ -156,10 +156,13 @@ public final class FastCGIConnection {
     /// closes it gracefully: it shuts down its side and reads until nginx closes (up to 2 s), so
     /// that a body left unread cannot reset the connection before nginx has the response. After
     /// a whole request nothing more can come, and that wait only kept the worker from its next
-    /// request until nginx had run (`FCGX_Detach` makes `FCGX_Finish_r` skip it).
+    /// request until nginx had run (`FCGX_Detach` makes `FCGX_Finish_r` skip it; `FCGX_Attach`
+    /// restores it, as the flag outlives a kept connection's request).
     public func finish() {
-        if FCGX_HasSeenEOF(request.pointee.in) == EOF {
+        if let input = request.pointee.in, FCGX_HasSeenEOF(input) == EOF {
             FCGX_Detach(request)
+        } else {
+            FCGX_Attach(request)
         }
         FCGX_Finish_r(request)
     }
