@@ -88,6 +88,9 @@ struct FastCGISocketTests {
         let started = Date()
         #expect(try worker.client.send(params: Self.params("GET", "/api/v1/health")).status == 200)
         #expect(Date().timeIntervalSince(started) < 1)
+        // A worker that kept it open would fail this check after 2 s instead of hanging the suite.
+        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+        setsockopt(first, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var byte: UInt8 = 0
         #expect(recv(first, &byte, 1, 0) == 0, "the worker closed its end")
     }
