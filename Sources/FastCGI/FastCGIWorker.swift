@@ -50,39 +50,75 @@ public struct FastCGIWorker {
     }
 
     /// The CGI response head: `Status:`, header fields, `Content-Length`, blank line, handed to
-    /// `emit` piece by piece. The worker's `emit` copies each piece straight into libfcgi's output
-    /// buffer: assembling the head in an array first cost a /health request a tenth of its
-    /// instructions (callgrind).
+    /// `emit` gathered in a 1 KiB buffer on the stack: one piece for any head the application
+    /// makes. Handed to libfcgi piece by piece (~20 calls of `emit`), a /health head took ~2.5k
+    /// instructions, gathered ~1.9k (callgrind).
     static func writeHead(_ response: Response, _ emit: (UnsafeRawBufferPointer) -> Void) {
-        func emitText(_ text: StaticString) {
-            emit(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        withUnsafeTemporaryAllocation(byteCount: HeadBuffer.capacity, alignment: 16) { storage in
+            withoutActuallyEscaping(emit) { emit in
+                var head = HeadBuffer(storage: storage, emit: emit)
+                head.append("Status: ")
+                head.appendDecimal(response.status)
+                head.append(" ")
+                head.append(HTTPStatus.reasonPhrase(for: response.status))
+                head.append("\r\n")
+                var hasContentLength = false
+                for field in response.headers {
+                    head.append(field.name)
+                    head.append(": ")
+                    head.append(field.value)
+                    head.append("\r\n")
+                    if !hasContentLength { hasContentLength = field.name.equalsIgnoringASCIICase("Content-Length") }
+                }
+                if response.status != 204 && response.status != 304 && !hasContentLength {
+                    head.append("Content-Length: ")
+                    head.appendDecimal(response.body.count)
+                    head.append("\r\n")
+                }
+                head.append("\r\n")
+                head.flush()
+            }
         }
-        func emitText(_ text: String) {
-            var text = text
-            text.withUTF8 { emit(UnsafeRawBufferPointer($0)) }
+    }
+}
+
+/// Gathers a response head's pieces in a fixed buffer and hands them to `emit` when it is full
+/// and at the end; a piece larger than the buffer goes straight through.
+private struct HeadBuffer {
+    static let capacity = 1024
+    let storage: UnsafeMutableRawBufferPointer
+    let emit: (UnsafeRawBufferPointer) -> Void
+    var count = 0
+
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        if bytes.count > storage.count - count {
+            flush()
+            guard bytes.count <= storage.count else { return emit(bytes) }
         }
-        func emitDecimal(_ value: Int) {
-            withDecimalDigits(of: Int64(value), emit)
+        (storage.baseAddress! + count).copyMemory(from: source, byteCount: bytes.count)
+        count += bytes.count
+    }
+
+    mutating func append(_ text: StaticString) {
+        append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    mutating func append(_ text: String) {
+        if text.utf8.withContiguousStorageIfAvailable({ append(UnsafeRawBufferPointer($0)) }) == nil {
+            var copy = text
+            copy.withUTF8 { append(UnsafeRawBufferPointer($0)) }
         }
-        emitText("Status: ")
-        emitDecimal(response.status)
-        emitText(" ")
-        emitText(HTTPStatus.reasonPhrase(for: response.status))
-        emitText("\r\n")
-        var hasContentLength = false
-        for field in response.headers {
-            emitText(field.name)
-            emitText(": ")
-            emitText(field.value)
-            emitText("\r\n")
-            if !hasContentLength { hasContentLength = field.name.equalsIgnoringASCIICase("Content-Length") }
-        }
-        if response.status != 204 && response.status != 304 && !hasContentLength {
-            emitText("Content-Length: ")
-            emitDecimal(response.body.count)
-            emitText("\r\n")
-        }
-        emitText("\r\n")
+    }
+
+    mutating func appendDecimal(_ value: Int) {
+        withDecimalDigits(of: Int64(value)) { append($0) }
+    }
+
+    mutating func flush() {
+        guard count > 0 else { return }
+        emit(UnsafeRawBufferPointer(rebasing: storage[..<count]))
+        count = 0
     }
 }
 

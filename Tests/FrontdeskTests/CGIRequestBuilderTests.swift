@@ -69,4 +69,18 @@ struct CGIRequestBuilderTests {
         #expect(head(Response(status: 200, body: [UInt8](repeating: 0x20, count: 1_048_576)))
             == "Status: 200 OK\r\nContent-Length: 1048576\r\n\r\n")
     }
+
+    @Test("a head longer than the worker's 1 KiB head buffer comes out whole and in order")
+    func longHead() {
+        // Fields that fill the buffer several times over, and one value larger than the buffer.
+        let fields = (0..<6).map { HeaderField("X-Field-\($0)", String(repeating: Character(String($0)), count: 300)) }
+            + [HeaderField("Link", String(repeating: "l", count: 2_500))]
+        let expected = "Status: 200 OK\r\n" + fields.map { "\($0.name): \($0.value)\r\n" }.joined() + "Content-Length: 3\r\n\r\n"
+        var pieces: [[UInt8]] = []
+        FastCGIWorker.writeHead(Response(status: 200, headers: fields, body: Array("abc".utf8))) { pieces.append(Array($0)) }
+        #expect(String(decoding: pieces.joined(), as: UTF8.self) == expected)
+        // Gathered: a few pieces, none empty, each at most the buffer but the one larger value.
+        #expect(pieces.count > 2 && pieces.count < 8)
+        #expect(pieces.allSatisfy { !$0.isEmpty && ($0.count <= 1024 || $0.count == 2_500) })
+    }
 }
