@@ -55,29 +55,32 @@ public struct FastCGIWorker {
     /// instructions, gathered ~1.9k (callgrind).
     static func writeHead(_ response: Response, _ emit: (UnsafeRawBufferPointer) -> Void) {
         withUnsafeTemporaryAllocation(byteCount: HeadBuffer.capacity, alignment: 16) { storage in
-            withoutActuallyEscaping(emit) { emit in
-                var head = HeadBuffer(storage: storage, emit: emit)
-                head.append("Status: ")
-                head.appendDecimal(response.status)
-                head.append(" ")
-                head.append(HTTPStatus.reasonPhrase(for: response.status))
-                head.append("\r\n")
-                var hasContentLength = false
-                for field in response.headers {
-                    head.append(field.name)
-                    head.append(": ")
-                    head.append(field.value)
-                    head.append("\r\n")
-                    if !hasContentLength { hasContentLength = field.name.equalsIgnoringASCIICase("Content-Length") }
-                }
-                if response.status != 204 && response.status != 304 && !hasContentLength {
-                    head.append("Content-Length: ")
-                    head.appendDecimal(response.body.count)
-                    head.append("\r\n")
-                }
-                head.append("\r\n")
-                head.flush()
+            var head = HeadBuffer(storage: storage)
+            // `emit` is passed along rather than stored in the buffer: a stored closure is boxed
+            // on the heap, one allocation per request.
+            func put(_ text: StaticString) { head.append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount), emit) }
+            func put(_ text: String) { head.append(text, emit) }
+            func put(_ value: Int) { withDecimalDigits(of: Int64(value)) { head.append($0, emit) } }
+            put("Status: ")
+            put(response.status)
+            put(" ")
+            put(HTTPStatus.reasonPhrase(for: response.status))
+            put("\r\n")
+            var hasContentLength = false
+            for field in response.headers {
+                put(field.name)
+                put(": ")
+                put(field.value)
+                put("\r\n")
+                if !hasContentLength { hasContentLength = field.name.equalsIgnoringASCIICase("Content-Length") }
             }
+            if response.status != 204 && response.status != 304 && !hasContentLength {
+                put("Content-Length: ")
+                put(response.body.count)
+                put("\r\n")
+            }
+            put("\r\n")
+            head.flush(emit)
         }
     }
 }
@@ -87,35 +90,26 @@ public struct FastCGIWorker {
 private struct HeadBuffer {
     static let capacity = 1024
     let storage: UnsafeMutableRawBufferPointer
-    let emit: (UnsafeRawBufferPointer) -> Void
     var count = 0
 
-    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+    mutating func append(_ bytes: UnsafeRawBufferPointer, _ emit: (UnsafeRawBufferPointer) -> Void) {
         guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
         if bytes.count > storage.count - count {
-            flush()
+            flush(emit)
             guard bytes.count <= storage.count else { return emit(bytes) }
         }
         (storage.baseAddress! + count).copyMemory(from: source, byteCount: bytes.count)
         count += bytes.count
     }
 
-    mutating func append(_ text: StaticString) {
-        append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-    }
-
-    mutating func append(_ text: String) {
-        if text.utf8.withContiguousStorageIfAvailable({ append(UnsafeRawBufferPointer($0)) }) == nil {
+    mutating func append(_ text: String, _ emit: (UnsafeRawBufferPointer) -> Void) {
+        if text.utf8.withContiguousStorageIfAvailable({ append(UnsafeRawBufferPointer($0), emit) }) == nil {
             var copy = text
-            copy.withUTF8 { append(UnsafeRawBufferPointer($0)) }
+            copy.withUTF8 { append(UnsafeRawBufferPointer($0), emit) }
         }
     }
 
-    mutating func appendDecimal(_ value: Int) {
-        withDecimalDigits(of: Int64(value)) { append($0) }
-    }
-
-    mutating func flush() {
+    mutating func flush(_ emit: (UnsafeRawBufferPointer) -> Void) {
         guard count > 0 else { return }
         emit(UnsafeRawBufferPointer(rebasing: storage[..<count]))
         count = 0
