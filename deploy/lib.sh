@@ -89,6 +89,19 @@ build_release() {
         -Xlinker --symbol-ordering-file="$REPO_DIR/deploy/link-order.txt" -Xlinker --no-warn-symbol-ordering "$@"
 }
 
+# The environment the supervisor gives its workers unless the operator set it (Supervisor.swift),
+# one VAR=VALUE a line for env(1): bench/callgrind's worker and the benchmarks' ceiling get it too.
+worker_environment() {
+    printf '%s\n' "GLIBC_TUNABLES=${GLIBC_TUNABLES:-glibc.malloc.tcache_count=64}" \
+        "GNUTLS_NO_IMPLICIT_INIT=${GNUTLS_NO_IMPLICIT_INIT:-1}"
+}
+
+# build_ceiling OUT: the benchmarks' ceiling worker (bench/ceiling/ceiling.c) built into OUT.
+build_ceiling() {
+    install_packages gcc
+    gcc -O2 -Wall -o "$1" "$REPO_DIR/bench/ceiling/ceiling.c" -I"$(pg_config --includedir)" -lfcgi -lpq
+}
+
 # Creates (or updates) the role NAME and the database NAME owned by it, with PASSWORD (default:
 # the development one in .env); prints its URL.
 # deploy/up uses "frontdesk", deploy/test "frontdesk_test", so tests never touch the dev stack's role.
