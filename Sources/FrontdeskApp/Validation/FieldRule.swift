@@ -46,12 +46,17 @@ struct FieldRule<Value>: Sendable {
         }
     }
 
-    /// A password: 8 to 128 characters counted after NFKC normalisation (NIST SP 800-63B), any
-    /// Unicode, spaces kept as typed. Returned as given; `PasswordHasher` normalises it.
+    /// A password: 8 to 128 characters counted after NFKC normalisation (NIST SP 800-63B) and as
+    /// sent (what the schema's `minLength` and `maxLength` count: NFKC can lengthen a string, as
+    /// "´" becomes a space and a combining accent, or shorten it), any Unicode, spaces kept as
+    /// typed. Returned as given; `PasswordHasher` normalises it.
     static func password(_ name: String) -> FieldRule<String> {
         FieldRule<String>(name: name) { value throws(FieldMessage) in
             guard case .string(let password) = value else { throw FieldMessage("must be a string, not \(value.typeName)") }
-            guard (8...128).contains(password.precomposedStringWithCompatibilityMapping.unicodeScalars.count) else {
+            let lengths = 8...128
+            guard lengths.contains(password.unicodeScalars.count),
+                lengths.contains(password.precomposedStringWithCompatibilityMapping.unicodeScalars.count)
+            else {
                 throw FieldMessage("must be 8 to 128 characters long")
             }
             return password
