@@ -3,33 +3,47 @@
 /// Written by hand rather than through `JSONEncoder`, whose key order varies between processes,
 /// which omits `nil` instead of writing `null`, and which cost a third of a bare worker's
 /// throughput (DESIGN.md section 7). Parsing stays on `JSONDecoder`.
+///
+/// The text goes into an array kept larger than what is written (`storage[..<count]` is the text,
+/// the rest zeros), and each piece is copied through one pointer into it: `Array.append` paid a
+/// uniqueness and capacity check per call, and a member took five of them (~500 instructions for
+/// `"email":"..."`).
 public struct JSONWriter {
-    /// The JSON text written so far.
-    public private(set) var bytes: [UInt8] = []
+    private var storage: [UInt8]
+    private var count = 0
     private var needsComma = false
 
     /// Creates an empty writer.
     public init() {
-        bytes.reserveCapacity(256)
+        storage = [UInt8](repeating: 0, count: 256)
+    }
+
+    /// The JSON text written so far. Reading it trims the spare room from the writer's array and
+    /// hands that array over without a copy; a later write copies it first (arrays are values).
+    public var bytes: [UInt8] {
+        mutating get {
+            if storage.count > count { storage.removeSubrange(count...) }
+            return storage
+        }
     }
 
     /// Writes an object whose members `body` writes.
     public mutating func object(_ body: (inout JSONWriter) -> Void) {
         separate()
-        bytes.append(UInt8(ascii: "{"))
+        append(UInt8(ascii: "{"))
         needsComma = false
         body(&self)
-        bytes.append(UInt8(ascii: "}"))
+        append(UInt8(ascii: "}"))
         needsComma = true
     }
 
     /// Writes an array whose elements `body` writes.
     public mutating func array(_ body: (inout JSONWriter) -> Void) {
         separate()
-        bytes.append(UInt8(ascii: "["))
+        append(UInt8(ascii: "["))
         needsComma = false
         body(&self)
-        bytes.append(UInt8(ascii: "]"))
+        append(UInt8(ascii: "]"))
         needsComma = true
     }
 
@@ -37,11 +51,18 @@ public struct JSONWriter {
     /// as it is: a name in the source needs no escaping (checked in debug builds).
     public mutating func key(_ name: StaticString) {
         assert(name.withUTF8Buffer { $0.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") } })
-        separate()
-        bytes.append(UInt8(ascii: "\""))
-        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
+        name.withUTF8Buffer { name in
+            // `,"name":` in one copy.
+            let comma = needsComma ? 1 : 0
+            let length = comma + name.count + 3
+            write(length) { target in
+                if comma == 1 { target[0] = UInt8(ascii: ",") }
+                target[comma] = UInt8(ascii: "\"")
+                if let start = name.baseAddress { (target + comma + 1).update(from: start, count: name.count) }
+                target[length - 2] = UInt8(ascii: "\"")
+                target[length - 1] = UInt8(ascii: ":")
+            }
+        }
         needsComma = false
     }
 
@@ -49,7 +70,7 @@ public struct JSONWriter {
     public mutating func key(named name: String) {
         separate()
         appendString(name)
-        bytes.append(UInt8(ascii: ":"))
+        append(UInt8(ascii: ":"))
         needsComma = false
     }
 
@@ -80,7 +101,8 @@ public struct JSONWriter {
             return
         }
         separate()
-        bytes.append(contentsOf: String(number).utf8)
+        var digits = String(number)
+        digits.withUTF8 { append(UnsafeRawBufferPointer($0)) }
         needsComma = true
     }
 
@@ -116,7 +138,31 @@ public struct JSONWriter {
     }
 
     private mutating func separate() {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        if needsComma { append(UInt8(ascii: ",")) }
+    }
+
+    /// Makes room for `extra` more bytes, at least doubling the room when it grows.
+    private mutating func reserve(_ extra: Int) {
+        if count + extra > storage.count {
+            storage.append(contentsOf: repeatElement(0, count: max(storage.count, count + extra - storage.count)))
+        }
+    }
+
+    /// Writes `length` bytes, all of which `body` sets, through a pointer to where they go.
+    private mutating func write(_ length: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Void) {
+        reserve(length)
+        let start = count
+        storage.withUnsafeMutableBufferPointer { buffer in body(buffer.baseAddress! + start) }
+        count += length
+    }
+
+    private mutating func append(_ byte: UInt8) {
+        write(1) { $0.pointee = byte }
+    }
+
+    private mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        write(bytes.count) { UnsafeMutableRawPointer($0).copyMemory(from: source, byteCount: bytes.count) }
     }
 
     private mutating func appendNull() {
@@ -125,14 +171,14 @@ public struct JSONWriter {
 
     /// From the literal's bytes: appending a `String.UTF8View` goes through the generic path.
     private mutating func appendLiteral(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        text.withUTF8Buffer { append(UnsafeRawBufferPointer($0)) }
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Decimal digits straight into the buffer, without making a `String` first.
     private mutating func appendInteger(_ value: Int64) {
-        withDecimalDigits(of: value) { bytes.append(contentsOf: $0) }
+        withDecimalDigits(of: value) { append($0) }
     }
 
     /// Whether any byte is a control character, DEL, `"` or `\`. Eight bytes at a time (the
@@ -164,33 +210,35 @@ public struct JSONWriter {
     }
 
     private mutating func appendString(_ string: String) {
-        bytes.append(UInt8(ascii: "\""))
-        // Most strings need no escaping: checked and copied whole over their contiguous UTF-8
-        // rather than byte by byte through the generic view (a user's JSON cost ~15k instructions).
-        let copied = string.utf8.withContiguousStorageIfAvailable { buffer -> Bool in
-            guard !Self.needsEscaping(buffer) else { return false }
-            bytes.append(contentsOf: buffer)
+        // Most strings need no escaping: checked and copied whole, quotes and all, over their
+        // contiguous UTF-8 rather than byte by byte through the generic view (a user's JSON cost
+        // ~15k instructions).
+        let copied = string.utf8.withContiguousStorageIfAvailable { text -> Bool in
+            guard !Self.needsEscaping(text) else { return false }
+            write(text.count + 2) { target in
+                target[0] = UInt8(ascii: "\"")
+                if let start = text.baseAddress { (target + 1).update(from: start, count: text.count) }
+                target[text.count + 1] = UInt8(ascii: "\"")
+            }
             return true
         }
-        if copied == true {
-            bytes.append(UInt8(ascii: "\""))
-            return
-        }
+        if copied == true { return }
+        append(UInt8(ascii: "\""))
         for byte in string.utf8 {
             switch byte {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case UInt8(ascii: "\n"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case UInt8(ascii: "\r"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case UInt8(ascii: "\t"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case UInt8(ascii: "\""): appendLiteral("\\\"")
+            case UInt8(ascii: "\\"): appendLiteral("\\\\")
+            case UInt8(ascii: "\n"): appendLiteral("\\n")
+            case UInt8(ascii: "\r"): appendLiteral("\\r")
+            case UInt8(ascii: "\t"): appendLiteral("\\t")
             case 0..<0x20, 0x7F:
-                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-                bytes.append(Self.hexDigits[Int(byte >> 4)])
-                bytes.append(Self.hexDigits[Int(byte & 0x0F)])
-            default: bytes.append(byte)
+                appendLiteral("\\u00")
+                append(Self.hexDigits[Int(byte >> 4)])
+                append(Self.hexDigits[Int(byte & 0x0F)])
+            default: append(byte)
             }
         }
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
     }
 }
 

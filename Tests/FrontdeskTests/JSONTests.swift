@@ -57,6 +57,28 @@ struct JSONTests {
         #expect((try? JSONValue.parse(json.bytes)) != nil)
     }
 
+    @Test("the writer grows past its first room, and its text read early stays as it was")
+    func writerGrows() throws {
+        var json = JSONWriter()
+        let long = String(repeating: "abcdefghij", count: 100)  // 1,000 bytes: past the first 256
+        var early: [UInt8] = []
+        json.array { list in
+            for index in 0..<40 {
+                list.value(index)
+                list.value("é\"\(index)")
+            }
+            early = list.bytes
+            list.value(long)
+        }
+        let text = String(decoding: json.bytes, as: UTF8.self)
+        let expectedEarly = "[" + (0..<40).map { #"\#($0),"é\"\#($0)""# }.joined(separator: ",")
+        #expect(text == expectedEarly + ",\"\(long)\"]")
+        #expect(early == Array(expectedEarly.utf8))
+        #expect(early.count > 256)
+        #expect(json.bytes == Array(text.utf8))  // a second read gives the same text
+        #expect((try? JSONValue.parse(json.bytes)) != nil)
+    }
+
     @Test("the writer's integers: zero, negative, and the extremes of every width")
     func integers() {
         var json = JSONWriter()
