@@ -9,9 +9,15 @@ public protocol Middleware {
 
 extension Array where Element == any Middleware {
     /// Composes the middlewares, first one outermost, around the final responder.
+    ///
+    /// A loop rather than `reduce`: closures that passed through `reduce`'s generic result were
+    /// called through a reabstraction thunk at every stage.
     public func wrapping(_ responder: @escaping Responder) -> Responder {
-        reversed().reduce(responder) { next, middleware in
-            { request, context in try middleware.handle(request, context: context, next: next) }
+        var next = responder
+        for middleware in reversed() {
+            let inner = next
+            next = { request, context in try middleware.handle(request, context: context, next: inner) }
         }
+        return next
     }
 }

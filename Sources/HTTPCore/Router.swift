@@ -4,9 +4,16 @@ public struct Router {
     private struct Route {
         let template: PathTemplate
         /// Sorted by method, as `registeredRoutes` lists them.
-        var handlers: [(method: String, handler: Responder)]
+        var handlers: [Handler]
         /// The place of this route's first method in `registeredRoutes`.
         var firstIndex = 0
+    }
+
+    /// A method's handler. A struct rather than a tuple: a closure kept in an array of tuples is
+    /// stored in the array's generic form and was called through a reabstraction thunk.
+    private struct Handler {
+        let method: String
+        let respond: Responder
     }
 
     private var routes: [Route] = []
@@ -19,10 +26,10 @@ public struct Router {
         let parsed = PathTemplate(template)
         if let index = routes.firstIndex(where: { $0.template == parsed }) {
             precondition(!routes[index].handlers.contains { $0.method == method }, "\(method) \(template) registered twice")
-            routes[index].handlers.append((method, handler))
+            routes[index].handlers.append(Handler(method: method, respond: handler))
             routes[index].handlers.sort { $0.method < $1.method }
         } else {
-            routes.append(Route(template: parsed, handlers: [(method, handler)]))
+            routes.append(Route(template: parsed, handlers: [Handler(method: method, respond: handler)]))
         }
         var next = 0
         for index in routes.indices {
@@ -59,7 +66,7 @@ public struct Router {
             throw APIError.methodNotAllowed(request.method, allowed: Self.allowedMethods(route.handlers.map(\.method)))
         }
         context.routeIndex = route.firstIndex + index
-        return try route.handlers[index].handler(request, context)
+        return try route.handlers[index].respond(request, context)
     }
 
     private static func allowedMethods(_ methods: [String]) -> [String] {
