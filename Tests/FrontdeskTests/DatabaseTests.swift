@@ -69,6 +69,37 @@ struct DatabaseTests {
         #expect(try fine.result().integer(row: 0, column: 2) == 10)
     }
 
+    @Test("a statement asked for its generic plan gets it, outside a transaction only, and the setting ends with it")
+    func genericPlans() throws {
+        let database = Database(configuration: Database.Configuration(url: TestSupport.databaseURL))
+        let page = Statement("test_page", "SELECT id FROM users WHERE id > $1 ORDER BY id LIMIT $2")
+        let plans = Statement("test_plans", "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = $1")
+        let setting = Statement("test_setting", "SELECT current_setting('plan_cache_mode')")
+        func ids(_ result: PostgresResult) -> [Int64?] { (0..<result.rowCount).map { result.integer(row: $0, column: 0) } }
+        func counts() throws -> (generic: Int64?, custom: Int64?) {
+            let result = try database.query(plans, ["test_page"])
+            return (result.integer(row: 0, column: 0), result.integer(row: 0, column: 1))
+        }
+        let generic = try database.query(page, ["0", "5"], genericPlan: true)
+        _ = try database.query(page, ["0", "5"], genericPlan: true)
+        #expect(try counts() == (2, 0))
+        #expect(try database.query(setting).string(row: 0, column: 0) == "auto")
+        // Without the option the same statement is planned for its values, and finds the same rows.
+        #expect(try ids(database.query(page, ["0", "5"])) == ids(generic))
+        #expect(try counts() == (2, 1))
+        // A queued read goes out first, on its own, under the server's default.
+        let carried = database.queue(setting)
+        _ = try database.query(page, ["0", "5"], genericPlan: true)
+        #expect(try carried.result().string(row: 0, column: 0) == "auto")
+        #expect(try counts() == (3, 1))
+        // In a transaction the setting would outlast the statement: planned as usual there.
+        _ = try database.execute("BEGIN")
+        _ = try database.query(page, ["0", "5"], genericPlan: true)
+        #expect(try counts() == (3, 2))
+        #expect(try database.query(setting).string(row: 0, column: 0) == "auto")
+        _ = try database.execute("ROLLBACK")
+    }
+
     @Test("a connection the server dropped is replaced transparently")
     func reconnects() throws {
         let (app, database) = TestSupport.makeApplication()

@@ -84,11 +84,16 @@ public struct PostgresPostRepository: PostRepository {
         """)
 
     public func list(_ filter: PostFilter, afterID: Int64, limit: Int, viewerID: Int64?) throws -> [Post] {
+        // Without a search or an author, the best plan is the same for every page (the id index
+        // from the cursor on), so the generic one is used rather than planning each page anew.
+        // With an author it is not: that author's index, which a generic plan cannot use for
+        // `$2 IS NULL OR author_id = $2`.
+        let isUnfiltered = filter.search == nil && filter.authorID == nil && filter.draftsAuthorID == nil
         let result = try database.query(filter.search == nil ? Self.listStatement : Self.searchStatement, [
             String(afterID), filter.authorID.map(String.init), filter.search,
             Self.boolean(filter.includesPublished), Self.boolean(filter.includesDrafts), String(limit),
             filter.draftsAuthorID.map(String.init), String(viewerID ?? 0),
-        ])
+        ], genericPlan: isUnfiltered)
         return (0..<result.rowCount).map { Self.post(result, row: $0, viewerID: viewerID) }
     }
 
