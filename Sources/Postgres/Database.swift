@@ -106,11 +106,11 @@ public final class Database {
         var outcomes: (Result<PostgresResult, PostgresError>?, Result<PostgresResult, PostgresError>?)
         do throws(PostgresError) {
             do throws(PostgresError) {
-                outcomes = try runPipelined(carried, then: statement, parameters)
+                outcomes = try runPipelined(carried.statement, carried.parameters, then: statement, parameters)
             } catch let error where error.isConnectionProblem {
                 dropConnection()
                 guard error.isRetryable else { throw error }
-                outcomes = try runPipelined(carried, then: statement, parameters)
+                outcomes = try runPipelined(carried.statement, carried.parameters, then: statement, parameters)
             }
         } catch {
             errorCount += 1
@@ -124,14 +124,13 @@ public final class Database {
         return try outcome.get()
     }
 
-    private func runPipelined(_ carried: QueuedQuery, then statement: Statement, _ parameters: [String?]) throws(PostgresError)
+    private func runPipelined(_ first: Statement, _ firstParameters: [String?], then statement: Statement, _ parameters: [String?]) throws(PostgresError)
         -> (Result<PostgresResult, PostgresError>?, Result<PostgresResult, PostgresError>?)
     {
         let connection = try connected()
-        try prepareIfNeeded(carried.statement, on: connection)
+        try prepareIfNeeded(first, on: connection)
         try prepareIfNeeded(statement, on: connection)
-        let outcomes = try connection.executePipelined(
-            carried.statement, carried.parameters, then: statement, parameters)
+        let outcomes = try connection.executePipelined(first, firstParameters, then: statement, parameters)
         // A backend the server terminated answers with its FATAL error in place of a result:
         // that is the connection failing, to be replaced and retried, not the statement.
         if case .failure(let error)? = outcomes.0, error.isConnectionProblem { throw error }
@@ -156,11 +155,12 @@ public final class Database {
 
     private func run(_ statement: Statement, _ parameters: [String?], genericPlan: Bool = false) throws(PostgresError) -> PostgresResult {
         let connection = try connected()
-        try prepareIfNeeded(statement, on: connection)
         // In a transaction the setting would outlast the statement; there it is planned as usual.
-        guard genericPlan, connection.isIdle else { return try connection.execute(prepared: statement, parameters: parameters) }
-        try prepareIfNeeded(Self.genericPlanStatement, on: connection)
-        let outcomes = try connection.executePipelined(Self.genericPlanStatement, [], then: statement, parameters)
+        guard genericPlan, connection.isIdle else {
+            try prepareIfNeeded(statement, on: connection)
+            return try connection.execute(prepared: statement, parameters: parameters)
+        }
+        let outcomes = try runPipelined(Self.genericPlanStatement, [], then: statement, parameters)
         if case .failure(let error)? = outcomes.0 { throw error }
         guard let outcome = outcomes.1 else { throw .connectionLost("the statement was not run") }
         return try outcome.get()
